@@ -1,0 +1,72 @@
+# Every target sets up what it needs; re-running any of them is safe.
+PYTHON ?= python3
+VENV ?= .venv
+VENV74 ?= .venv-wagtail74
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_series
+BIN := $(VENV)/bin
+MANAGE := cd example_site && ../$(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo demo-data test test-pg test-wagtail74 lint format migrations-check docs docs-serve ci clean
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENV74)/bin/.installed: pyproject.toml
+	test -x $(VENV74)/bin/python || $(PYTHON) -m venv $(VENV74)
+	$(VENV74)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV74)/bin/python -m pip install --quiet -e ".[dev]" "wagtail>=7.4,<7.5"
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the package with its dev tools
+
+demo-data: install ## Migrate the example site's SQLite database and load the demo content
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+demo: demo-data ## Set up and run the example site on http://127.0.0.1:$(PORT)/ (admin/changeme)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install ## Run the whole test suite (SQLite, Wagtail 8)
+	$(BIN)/pytest -q
+
+test-pg: install ## Run the suite on PostgreSQL at 127.0.0.1:5432 (starts it if it is down)
+	bash .ci/postgres-up
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+test-wagtail74: $(VENV74)/bin/.installed ## Run the suite on Wagtail 7.4 LTS (in .venv-wagtail74)
+	$(VENV74)/bin/pytest -q
+
+lint: install ## ruff check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check wagtail_series tests example_site
+
+format: install ## ruff format and fix imports
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format wagtail_series tests example_site
+
+migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on Wagtail 8 and 7.4
+	$(BIN)/python tests/manage.py makemigrations --check --dry-run
+	$(VENV74)/bin/python tests/manage.py makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check --fail-level WARNING
+
+docs: install ## Build the docs with warnings as errors
+	$(BIN)/mkdocs build --strict --site-dir site
+
+docs-serve: install ## Serve the docs on http://127.0.0.1:8001/
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+ci: ## What CI runs (.ci/run)
+	bash .ci/run
+
+clean: ## Remove virtualenvs, the demo database and build output
+	rm -rf $(VENV) $(VENV74) site build dist *.egg-info example_site/db.sqlite3 example_site/media

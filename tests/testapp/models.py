@@ -1,0 +1,21 @@
+"""A host site's own article page type, turned into a series part with the mixin."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from wagtail_series.models import SeriesPartMixin
+
+
+class BlogPage(SeriesPartMixin, Page):
+    summary = models.CharField(max_length=255, blank=True)
+    body = RichTextField(blank=True)
+
+    content_panels = (
+        Page.content_panels
+        + [FieldPanel("summary"), FieldPanel("body")]
+        + SeriesPartMixin.series_panels
+    )
+
+    template = "testapp/blog_page.html"

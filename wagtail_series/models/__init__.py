@@ -1,0 +1,17 @@
+"""Public models of wagtail-series.
+
+``SeriesPage`` is a series; any page type using ``SeriesPartMixin`` that sits directly under a
+series page is one of its parts, in the page tree's order. ``SeriesPart`` is a ready-made part.
+"""
+
+from .parts import SeriesPart, SeriesPartMixin, get_part_models
+from .series import SeriesPage, SeriesPageTag, SeriesStatus
+
+__all__ = [
+    "SeriesPage",
+    "SeriesPageTag",
+    "SeriesPart",
+    "SeriesPartMixin",
+    "SeriesStatus",
+    "get_part_models",
+]

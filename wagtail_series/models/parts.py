@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, get_page_models
+from wagtail.search import index
+
+if TYPE_CHECKING:
+    from .series import SeriesPage
+
+
+class SeriesPartMixin(models.Model):
+    """Make any page type a series part.
+
+    A page using this mixin is a part of the series page it sits under. While it is not live it
+    is a *forthcoming* part: readers see only ``forthcoming_title`` (or the title), the teaser
+    and the expected date, and only when ``announce_forthcoming`` is on.
+
+    Add ``SeriesPartMixin.series_panels`` to the page type's panels so editors can fill them in.
+    """
+
+    forthcoming_title = models.CharField(
+        _("forthcoming title"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown to readers while this part is not published. Defaults to the title."),
+    )
+    forthcoming_teaser = models.TextField(
+        _("forthcoming teaser"),
+        blank=True,
+        help_text=_("A sentence or two shown with the announcement, while not published."),
+    )
+    expected_date = models.DateField(
+        _("expected date"),
+        null=True,
+        blank=True,
+        help_text=_("When readers can expect this part. A scheduled go-live date overrides it."),
+    )
+    announce_forthcoming = models.BooleanField(
+        _("announce while unpublished"),
+        default=True,
+        help_text=_(
+            "List this part in the series as “coming soon” before it is published. "
+            "Untick to keep the draft invisible until it goes live."
+        ),
+    )
+
+    series_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("announce_forthcoming"),
+                FieldPanel("forthcoming_title"),
+                FieldPanel("forthcoming_teaser"),
+                FieldPanel("expected_date"),
+            ],
+            heading=_("Series announcement"),
+        )
+    ]
+
+    # The columns the reader module may read from a part that is not live: since Wagtail 6 such
+    # a page's row holds its latest draft, so nothing else of it may reach a reader.
+    ANNOUNCEMENT_FIELDS = ("forthcoming_title", "forthcoming_teaser", "expected_date")
+
+    class Meta:
+        abstract = True
+
+
+class SeriesPart(SeriesPartMixin, Page):
+    """A ready-made part page: an intro and a body of headings, rich text and quotes."""
+
+    intro = models.TextField(_("intro"), blank=True)
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(form_classname="title", icon="title")),
+            ("paragraph", blocks.RichTextBlock()),
+            ("quote", blocks.BlockQuoteBlock()),
+        ],
+        blank=True,
+        verbose_name=_("body"),
+    )
+
+    content_panels = (
+        Page.content_panels
+        + [FieldPanel("intro"), FieldPanel("body")]
+        + SeriesPartMixin.series_panels
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["wagtail_series.SeriesPage"]
+    subpage_types: list[str] = []
+    template = "wagtail_series/series_part.html"
+
+    class Meta:
+        verbose_name = _("series part")
+        verbose_name_plural = _("series parts")
+
+
+def get_part_models() -> list[type[Page]]:
+    """All concrete page types that use ``SeriesPartMixin``."""
+    return [m for m in get_page_models() if issubclass(m, SeriesPartMixin)]
+
+
+def part_content_type_ids() -> list[int]:
+    """Content type ids of the part page types (ContentType's manager caches them)."""
+    return [ct.id for ct in ContentType.objects.get_for_models(*get_part_models()).values()]
+
+
+def count_part_pages(series: SeriesPage) -> int:
+    """How many part pages exist under ``series``, live or not."""
+    return Page.objects.child_of(series).filter(content_type_id__in=part_content_type_ids()).count()

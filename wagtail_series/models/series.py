@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class SeriesStatus(models.TextChoices):
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETE = "complete", _("Complete")
+    HIATUS = "hiatus", _("On hiatus")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SeriesPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "wagtail_series.SeriesPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class SeriesPage(Page):
+    """A series: its parts are the part pages directly beneath it, in the page tree's order."""
+
+    description = RichTextField(_("description"), blank=True)
+    cover_image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ClusterTaggableManager(through=SeriesPageTag, blank=True, verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=SeriesStatus.choices, default=SeriesStatus.ONGOING
+    )
+    part_label = models.CharField(
+        _("part label"),
+        max_length=40,
+        default="Part",
+        help_text=_('What each part is called: "Part", "Chapter", "Episode"…'),
+    )
+    planned_parts = models.PositiveIntegerField(
+        _("planned parts"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Optional: how many parts the series will have in total."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("description"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldPanel("part_label"),
+                FieldPanel("planned_parts"),
+                FieldPanel("tags"),
+            ],
+            heading=_("Series"),
+        ),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("description")]
+
+    template = "wagtail_series/series_page.html"
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    @classmethod
+    def allowed_subpage_models(cls):
+        # Every page type that can be a part, including host-site types using the mixin.
+        from .parts import get_part_models
+
+        return [m for m in super().allowed_subpage_models() if m in get_part_models()]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.planned_parts and self.pk:
+            from .parts import count_part_pages
+
+            existing = count_part_pages(self)
+            if self.planned_parts < existing:
+                raise ValidationError(
+                    {
+                        "planned_parts": ngettext(
+                            "This series already has %(count)d part; the planned total "
+                            "can't be lower. Leave it empty or enter %(count)d or more.",
+                            "This series already has %(count)d parts; the planned total "
+                            "can't be lower. Leave it empty or enter %(count)d or more.",
+                            existing,
+                        )
+                        % {"count": existing}
+                    }
+                )

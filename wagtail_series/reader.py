@@ -1,0 +1,446 @@
+"""What a reader sees of a series: the one place that decides order, numbering and visibility.
+
+Templates, rich text, the REST API, GraphQL, feeds and the admin all call this module; none of them
+re-derives these rules. The rules:
+
+- A series' parts are the pages of a part type (see ``SeriesPartMixin``) directly under the series
+  page, in the page tree's order (editors reorder them with Wagtail's own child ordering).
+- A live part is *published*: it has a URL.
+- A part that is not live (never published, unpublished or expired) is *forthcoming* when its
+  ``announce_forthcoming`` is on: readers see only its forthcoming title (or title), teaser and
+  expected date. Otherwise it is invisible and takes no number.
+- A part under a view restriction (its own or inherited from the series and its ancestors) is shown
+  only to requests that pass the restriction; otherwise it is invisible and takes no number.
+- Positions count the visible entries only, so numbering always follows what the reader sees.
+- A series that is not live has no readers: its parts show no series chrome.
+
+Everything is computed in a constant number of queries whatever the length of the series: one per
+part page type, one for view restrictions (plus one for group restrictions, if any apply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page, PageViewRestriction, Revision
+
+from .models import SeriesPage, SeriesPartMixin, get_part_models
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = [
+    "EntryStatus",
+    "PartPosition",
+    "SeriesEntry",
+    "SeriesOutline",
+    "forthcoming_part_ids",
+    "get_part_position",
+    "get_series_for_part",
+    "get_series_outline",
+]
+
+
+class EntryStatus(StrEnum):
+    PUBLISHED = "published"
+    FORTHCOMING = "forthcoming"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesEntry:
+    """One visible part of a series, as a reader may see it."""
+
+    page_id: int
+    position: int
+    label: str
+    """The part label and position, e.g. "Part 2" or "Chapter 2"."""
+    title: str
+    status: EntryStatus
+    url: str | None
+    """The part's URL; ``None`` while forthcoming."""
+    teaser: str
+    expected_date: date | None
+    """When the part is expected: its scheduled go-live date if it is scheduled."""
+    scheduled_at: datetime | None
+    """The approved go-live time of a scheduled, not yet live part."""
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is EntryStatus.PUBLISHED
+
+    @property
+    def is_forthcoming(self) -> bool:
+        return self.status is EntryStatus.FORTHCOMING
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesOutline:
+    """A series as one request may see it: its metadata and its visible entries, in order."""
+
+    series: SeriesPage
+    url: str | None
+    entries: tuple[SeriesEntry, ...]
+
+    @property
+    def series_id(self) -> int:
+        return self.series.pk
+
+    @property
+    def title(self) -> str:
+        return self.series.title
+
+    @property
+    def part_label(self) -> str:
+        return self.series.part_label
+
+    @property
+    def planned_parts(self) -> int | None:
+        return self.series.planned_parts
+
+    @property
+    def total(self) -> int:
+        """Visible entries, published and forthcoming."""
+        return len(self.entries)
+
+    @property
+    def display_total(self) -> int:
+        """The "of M" in "Part N of M": the planned total when declared and not exceeded."""
+        return max(self.total, self.planned_parts or 0)
+
+    @property
+    def published(self) -> tuple[SeriesEntry, ...]:
+        return tuple(e for e in self.entries if e.is_published)
+
+    @property
+    def forthcoming(self) -> tuple[SeriesEntry, ...]:
+        return tuple(e for e in self.entries if e.is_forthcoming)
+
+    @property
+    def published_count(self) -> int:
+        return len(self.published)
+
+    @property
+    def forthcoming_count(self) -> int:
+        return len(self.forthcoming)
+
+    @property
+    def latest_published_at(self) -> datetime | None:
+        dates = [
+            e.first_published_at for e in self.entries if e.first_published_at and e.is_published
+        ]
+        return max(dates, default=None)
+
+    def entry_for(self, page_id: int) -> SeriesEntry | None:
+        for entry in self.entries:
+            if entry.page_id == page_id:
+                return entry
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PartPosition:
+    """Where one part stands in its series, for one request."""
+
+    outline: SeriesOutline
+    entry: SeriesEntry
+    previous: SeriesEntry | None
+    next: SeriesEntry | None
+
+    @property
+    def position(self) -> int:
+        return self.entry.position
+
+    @property
+    def total(self) -> int:
+        return self.outline.total
+
+    @property
+    def planned_total(self) -> int | None:
+        return self.outline.planned_parts
+
+    @property
+    def display_total(self) -> int:
+        return self.outline.display_total
+
+    @property
+    def summary(self) -> str:
+        """E.g. "Part 2 of 3 in Memories"."""
+        return _("%(label)s of %(total)d in %(series)s") % {
+            "label": self.entry.label,
+            "total": self.display_total,
+            "series": self.outline.title,
+        }
+
+
+# --- Public functions ----------------------------------------------------------------------
+
+
+def get_series_outline(series: SeriesPage, request: HttpRequest | None = None) -> SeriesOutline:
+    """The series as ``request`` may see it (anonymous and public-only when ``request`` is None).
+
+    Memoised on the request, so template tags on one page share one computation.
+    """
+    cache = _request_cache(request)
+    key = ("outline", series.pk)
+    if key not in cache:
+        cache[key] = _build_outline(series, request)
+    return cache[key]
+
+
+def get_series_for_part(page: Page) -> SeriesPage | None:
+    """The live series page directly above ``page``, or None (one query)."""
+    if not isinstance(page, SeriesPartMixin) or page.depth is None or page.depth < 2:
+        return None
+    parent_path = page.path[: -Page.steplen]
+    return SeriesPage.objects.live().filter(path=parent_path).first()
+
+
+def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPosition | None:
+    """Where ``page`` stands in its series for ``request``, or None when it shows no series chrome.
+
+    None when the page is not a part, is not under a live series, or is not a visible published
+    part (e.g. a draft served to an editor's preview is shown as it will be once published).
+    """
+    cache = _request_cache(request)
+    key = ("part", page.pk)
+    if key in cache:
+        return cache[key]
+    position = None
+    series = get_series_for_part(page)
+    if series is not None:
+        previewing = page if request is not None and getattr(request, "is_preview", False) else None
+        if previewing is not None:
+            outline = _build_outline(series, request, previewing=previewing)
+        else:
+            outline = get_series_outline(series, request)
+        position = _position_in(outline, page.pk)
+    cache[key] = position
+    return position
+
+
+def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
+    """Ids of the given pages that are part pages of a series but not live.
+
+    Used by rich text: a link to such a page is rendered without an href until it is published.
+    At most one query, whatever the number of pages.
+    """
+    candidates = {
+        p.pk: p.path[: -Page.steplen]
+        for p in pages
+        if p is not None and isinstance(p, SeriesPartMixin) and not p.live
+    }
+    if not candidates:
+        return set()
+    series_paths = set(
+        SeriesPage.objects.filter(path__in=set(candidates.values())).values_list("path", flat=True)
+    )
+    return {pk for pk, parent_path in candidates.items() if parent_path in series_paths}
+
+
+# --- Internals -----------------------------------------------------------------------------
+
+# Columns read from part pages. Nothing else of a part that is not live may reach a reader.
+_PART_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "slug",
+    "url_path",
+    "live",
+    "locale_id",
+    "first_published_at",
+    "last_published_at",
+    "announce_forthcoming",
+    *SeriesPartMixin.ANNOUNCEMENT_FIELDS,
+)
+
+
+def _request_cache(request: HttpRequest | None) -> dict[Any, Any]:
+    if request is None:
+        return {}
+    try:
+        return request._wagtail_series_cache  # type: ignore[attr-defined]
+    except AttributeError:
+        request._wagtail_series_cache = {}  # type: ignore[attr-defined]
+        return request._wagtail_series_cache  # type: ignore[attr-defined]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The paths of a page and all its ancestors."""
+    return [path[:i] for i in range(Page.steplen, len(path) + 1, Page.steplen)]
+
+
+def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
+    """All part pages under ``series``, of every part type, in tree order: one query per type."""
+    scheduled_go_live = (
+        Revision.page_revisions.filter(
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+            approved_go_live_at__isnull=False,
+        )
+        .order_by("-created_at")
+        .values("approved_go_live_at")[:1]
+    )
+    pages: list[SeriesPartMixin] = []
+    for model in get_part_models():
+        content_type = ContentType.objects.get_for_model(model)
+        pages.extend(
+            model.objects.child_of(series)
+            # Exact type only: a subclass of a part type is queried as its own model.
+            .filter(content_type=content_type)
+            .only(*_PART_FIELDS)
+            .annotate(_series_scheduled_at=Subquery(scheduled_go_live))
+        )
+    pages.sort(key=lambda p: p.path)
+    return pages
+
+
+class _RestrictionChecker:
+    """Wagtail's ``BaseViewRestriction.accept_request`` for many restrictions in one pass.
+
+    The stock method queries the user's groups once per group restriction; here they are read once.
+    """
+
+    def __init__(self, request: HttpRequest | None) -> None:
+        self.request = request
+        self._group_ids: set[int] | None = None
+
+    @property
+    def user(self) -> Any:
+        return getattr(self.request, "user", None)
+
+    def passes(self, restriction: PageViewRestriction) -> bool:
+        if self.request is None:
+            return False
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.PASSWORD:
+            session = getattr(self.request, "session", None)
+            if session is None:
+                return False
+            passed = session.get(restriction.passed_view_restrictions_session_key, [])
+            return restriction.id in passed
+        if kind == PageViewRestriction.LOGIN:
+            return bool(self.user is not None and self.user.is_authenticated)
+        if kind == PageViewRestriction.GROUPS:
+            user = self.user
+            if user is None or not user.is_authenticated:
+                return False
+            if user.is_superuser:
+                return True
+            if self._group_ids is None:
+                self._group_ids = set(user.groups.values_list("id", flat=True))
+            return any(g.id in self._group_ids for g in restriction.groups.all())
+        # A restriction type this module doesn't know: defer to Wagtail.
+        return restriction.accept_request(self.request)
+
+
+def _restriction_verdicts(series: SeriesPage, request: HttpRequest | None) -> tuple[bool, set[str]]:
+    """Whether ``request`` passes the restrictions on the series and its ancestors, and the paths
+    of the parts whose own restrictions it fails. One query (two if group restrictions apply)."""
+    ancestor_paths = _ancestor_paths(series.path)
+    restrictions = (
+        PageViewRestriction.objects.filter(
+            Q(page__path__in=ancestor_paths)
+            | Q(page__path__startswith=series.path, page__depth=series.depth + 1)
+        )
+        .annotate(_series_page_path=F("page__path"))
+        .prefetch_related("groups")
+    )
+    checker = _RestrictionChecker(request)
+    series_ok = True
+    failing_parts: set[str] = set()
+    for restriction in restrictions:
+        if checker.passes(restriction):
+            continue
+        if restriction._series_page_path in ancestor_paths:
+            series_ok = False
+        else:
+            failing_parts.add(restriction._series_page_path)
+    return series_ok, failing_parts
+
+
+def _build_outline(
+    series: SeriesPage, request: HttpRequest | None, previewing: Page | None = None
+) -> SeriesOutline:
+    series_url = series.get_url(request)
+    is_preview = bool(getattr(request, "is_preview", False))
+    series_ok, failing_parts = _restriction_verdicts(series, request)
+    if not series_ok or not (series.live or is_preview):
+        return SeriesOutline(series=series, url=series_url, entries=())
+
+    entries: list[SeriesEntry] = []
+    for page in _part_pages(series):
+        if page.path in failing_parts:
+            continue
+        position = len(entries) + 1
+        label = f"{series.part_label} {position}"
+        if previewing is not None and page.pk == previewing.pk:
+            # An editor previewing a part sees it as it will be once published.
+            entries.append(_published_entry(previewing, position, label, request))
+        elif page.live:
+            entries.append(_published_entry(page, position, label, request))
+        elif page.announce_forthcoming:
+            scheduled_at = page._series_scheduled_at
+            entries.append(
+                SeriesEntry(
+                    page_id=page.pk,
+                    position=position,
+                    label=label,
+                    title=page.forthcoming_title or page.title,
+                    status=EntryStatus.FORTHCOMING,
+                    url=None,
+                    teaser=page.forthcoming_teaser,
+                    expected_date=(
+                        timezone.localdate(scheduled_at) if scheduled_at else page.expected_date
+                    ),
+                    scheduled_at=scheduled_at,
+                    first_published_at=None,
+                    last_published_at=None,
+                )
+            )
+    return SeriesOutline(series=series, url=series_url, entries=tuple(entries))
+
+
+def _published_entry(
+    page: Page, position: int, label: str, request: HttpRequest | None
+) -> SeriesEntry:
+    return SeriesEntry(
+        page_id=page.pk,
+        position=position,
+        label=label,
+        title=page.title,
+        status=EntryStatus.PUBLISHED,
+        url=page.get_url(request),
+        # A live page's row holds its published content, so its teaser is public.
+        teaser=page.forthcoming_teaser,
+        expected_date=None,
+        scheduled_at=None,
+        first_published_at=page.first_published_at,
+        last_published_at=page.last_published_at,
+    )
+
+
+def _position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
+    entries = outline.entries
+    for index, entry in enumerate(entries):
+        if entry.page_id == page_id:
+            if not entry.is_published:
+                return None
+            return PartPosition(
+                outline=outline,
+                entry=entry,
+                previous=entries[index - 1] if index > 0 else None,
+                next=entries[index + 1] if index + 1 < len(entries) else None,
+            )
+    return None

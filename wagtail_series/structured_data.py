@@ -1,0 +1,69 @@
+"""schema.org JSON-LD for series and parts, built from the reader's output only."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .reader import PartPosition, SeriesOutline
+
+# As django.utils.html.json_script: keep "</script>" and friends out of the script element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _absolute(url: str | None, request: HttpRequest | None) -> str | None:
+    if url is None or request is None or "://" in url:
+        return url
+    return request.build_absolute_uri(url)
+
+
+def series_data(outline: SeriesOutline, request: HttpRequest | None = None) -> dict[str, Any]:
+    """A ``CreativeWorkSeries`` with its published parts as ``hasPart``."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CreativeWorkSeries",
+        "name": outline.title,
+        "url": _absolute(outline.url, request),
+        "hasPart": [
+            {
+                "@type": "Article",
+                "name": entry.title,
+                "headline": entry.title,
+                "url": _absolute(entry.url, request),
+                "position": entry.position,
+                "datePublished": entry.first_published_at,
+            }
+            for entry in outline.published
+        ],
+    }
+
+
+def part_data(position: PartPosition, request: HttpRequest | None = None) -> dict[str, Any]:
+    """An ``Article`` that ``isPartOf`` its series, with its position."""
+    entry = position.entry
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": entry.title,
+        "name": entry.title,
+        "url": _absolute(entry.url, request),
+        "position": entry.position,
+        "datePublished": entry.first_published_at,
+        "isPartOf": {
+            "@type": "CreativeWorkSeries",
+            "name": position.outline.title,
+            "url": _absolute(position.outline.url, request),
+        },
+    }
+
+
+def json_ld_script(data: dict[str, Any]) -> SafeString:
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
