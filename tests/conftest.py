@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import Page, PageViewRestriction, Site
 
 from wagtail_series.models import SeriesPage, SeriesPart
@@ -47,7 +48,7 @@ def reload(page: Page) -> Page:
 def make_series(
     parent: Page, title: str = "Memories", *, live: bool = True, **fields
 ) -> SeriesPage:
-    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    fields.setdefault("slug", slugify(title))
     series = SeriesPage(title=title, live=live, **fields)
     parent.add_child(instance=series)
     if live:
@@ -70,7 +71,7 @@ def add_part(
     ``state``: "published" (through a real revision publish), "live" (live row only, fast: for
     long series), "draft" (never published; announced unless announce_forthcoming=False).
     """
-    fields.setdefault("slug", title.lower().replace(" ", "-").replace(":", ""))
+    fields.setdefault("slug", slugify(title))
     if state == "live":
         now = timezone.now()
         part = model(
