@@ -1,0 +1,149 @@
+"""Readers never see what they may not: canary text in drafts and private pages, on every surface.
+
+Each canary is unique text put where a reader must never see it. The test fetches every URL the
+site serves for several kinds of reader and asserts each canary appears only where allowed. Positive
+controls prove the test can see a canary when it is allowed: it does not pass by fetching nothing.
+
+Surfaces added by later features (API, GraphQL, feeds) add their URLs to ``reader_urls``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import Page, PageViewRestriction
+
+from tests.conftest import add_part, make_series, page_link, reload, restrict, rich_text_paragraph
+from tests.testapp.models import BlogPage
+
+pytestmark = pytest.mark.django_db
+
+# Who may see which canary (anything not listed: nobody).
+ALLOWED = {
+    "anonymous": set(),
+    "member": {"LOGINPART", "PRIVATESERIES", "PRIVATESERIESPART"},
+    "club": {"LOGINPART", "PRIVATESERIES", "PRIVATESERIESPART", "GROUPPART"},
+}
+
+
+@pytest.fixture
+def site_with_canaries(home, django_user_model):
+    c = {}
+
+    def canary(name: str) -> str:
+        c[name] = f"CANARY{name}"
+        return c[name]
+
+    series = make_series(home, "Memories")
+
+    # A live part with a newer, unpublished draft revision.
+    live = reload(add_part(series, "Magnetic Rose", intro="Public intro."))
+    live.title = canary("NEWERDRAFTTITLE")
+    live.intro = canary("NEWERDRAFTINTRO")
+    live.save_revision()
+
+    # An announced forthcoming part: only its announcement is public.
+    announced = add_part(
+        series,
+        canary("DRAFTTITLE"),
+        state="draft",
+        forthcoming_title="Stink Bomb",
+        forthcoming_teaser="A cold remedy goes wrong.",
+        intro=canary("DRAFTINTRO"),
+        body=rich_text_paragraph(f"<p>{canary('DRAFTBODY')}</p>"),
+    )
+    # An unannounced draft: nothing of it is public.
+    unannounced = add_part(
+        series,
+        canary("UNANNOUNCEDTITLE"),
+        state="draft",
+        announce_forthcoming=False,
+        forthcoming_title=canary("UNANNOUNCEDFORTHCOMING"),
+        forthcoming_teaser=canary("UNANNOUNCEDTEASER"),
+    )
+    password_part = add_part(series, canary("PASSWORDPART"), intro=canary("PASSWORDINTRO"))
+    restrict(password_part, PageViewRestriction.PASSWORD, password="secret")
+    restrict(add_part(series, canary("LOGINPART")), PageViewRestriction.LOGIN)
+    club = Group.objects.create(name="Club")
+    restrict(add_part(series, canary("GROUPPART")), PageViewRestriction.GROUPS, groups=[club])
+    # A forthcoming part that is also private: its announcement is private too.
+    private_forthcoming = add_part(series, canary("PRIVATEFORTHCOMING"), state="draft")
+    restrict(private_forthcoming, PageViewRestriction.PASSWORD, password="secret")
+
+    # A host page type part whose rich text links to every other part.
+    others = [live, announced, unannounced, password_part, private_forthcoming]
+    add_part(
+        series,
+        "Cannon Fodder",
+        model=BlogPage,
+        body="".join(f"<p>{page_link(p, 'a link')}</p>" for p in others),
+    )
+
+    private_series = make_series(home, canary("PRIVATESERIES"))
+    restrict(private_series, PageViewRestriction.LOGIN)
+    add_part(private_series, canary("PRIVATESERIESPART"))
+
+    draft_series = make_series(home, canary("DRAFTSERIES"), live=False)
+    add_part(draft_series, "Live part of a draft series")
+
+    users = {
+        "member": django_user_model.objects.create_user("member", password="x"),
+        "club": django_user_model.objects.create_user("clubber", password="x"),
+    }
+    users["club"].groups.add(club)
+    return c, users
+
+
+def reader_urls() -> list[str]:
+    """Every URL a reader could ask for: each page in the tree, live or not."""
+    return [page.url for page in Page.objects.filter(depth__gt=1) if page.url]
+
+
+def fetch_all(client) -> dict[str, str]:
+    return {url: client.get(url).content.decode() for url in reader_urls()}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "club"])
+def test_canaries_appear_only_where_allowed(client, site_with_canaries, who):
+    canaries, users = site_with_canaries
+    if who != "anonymous":
+        client.force_login(users[who])
+    responses = fetch_all(client)
+    assert len(responses) >= 10
+    seen = {name for name, text in canaries.items() for body in responses.values() if text in body}
+    assert seen - ALLOWED[who] == set(), f"{who} saw {sorted(seen - ALLOWED[who])}"
+    # Positive control: what is allowed is really shown (so fetching works and the test can fail).
+    assert ALLOWED[who] <= seen
+    assert "Stink Bomb" in responses["/memories/"]
+
+
+def test_password_passed_reader_sees_password_parts_but_no_drafts(client, site_with_canaries):
+    canaries, _ = site_with_canaries
+    restriction = PageViewRestriction.objects.get(page__title=canaries["PASSWORDPART"])
+    session = client.session
+    session[PageViewRestriction.passed_view_restrictions_session_key] = [restriction.id]
+    session.save()
+    responses = fetch_all(client)
+    everything = "\n".join(responses.values())
+    assert canaries["PASSWORDPART"] in everything
+    for name in ("DRAFTTITLE", "DRAFTINTRO", "DRAFTBODY", "NEWERDRAFTTITLE", "UNANNOUNCEDTITLE"):
+        assert canaries[name] not in everything, name
+
+
+def test_json_ld_carries_no_canary(client, site_with_canaries):
+    canaries, _ = site_with_canaries
+    body = client.get("/memories/").content.decode()
+    start = body.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    data = json.loads(body[start : body.index("</script>", start)])
+    assert [p["name"] for p in data["hasPart"]] == ["Magnetic Rose", "Cannon Fodder"]
+    assert not any(text in json.dumps(data) for text in canaries.values())
+
+
+def test_a_forthcoming_part_page_itself_is_not_served(client, site_with_canaries):
+    canaries, _ = site_with_canaries
+    draft = reload(Page.objects.get(title=canaries["DRAFTTITLE"]))
+    assert client.get(draft.url).status_code == 404
