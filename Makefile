@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-wagtail74 lint format migrations-check docs docs-serve ci clean
+.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check docs docs-serve ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ test-pg: install ## Run the suite on PostgreSQL at 127.0.0.1:5432 (starts it if 
 test-wagtail74: $(VENV74)/bin/.installed ## Run the suite on Wagtail 7.4 LTS (in .venv-wagtail74)
 	$(VENV74)/bin/pytest -q
 
+test-swapped-page-model: install ## Run the suite with Wagtail 8's page model swapped (WAGTAIL_PAGE_MODEL)
+	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/pytest -q
+
 lint: install ## ruff check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check wagtail_series tests example_site
@@ -56,6 +59,7 @@ format: install ## ruff format and fix imports
 migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on Wagtail 8 and 7.4
 	$(BIN)/python tests/manage.py makemigrations --check --dry-run
 	$(VENV74)/bin/python tests/manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/python tests/manage.py makemigrations --check --dry-run --noinput
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check --fail-level WARNING
 

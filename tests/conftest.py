@@ -15,9 +15,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import PageViewRestriction, Site
 
+from wagtail_series.compat import get_page_model
 from wagtail_series.models import SeriesPage, SeriesPart
+
+# The site's page model: wagtail.models.Page, or Wagtail 8's swapped-in WAGTAIL_PAGE_MODEL.
+Page = get_page_model()
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,17 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
-from tests.conftest import add_part, make_series, page_link, reload, restrict, rich_text_paragraph
+from tests.conftest import (
+    Page,
+    add_part,
+    make_series,
+    page_link,
+    reload,
+    restrict,
+    rich_text_paragraph,
+)
 from tests.testapp.models import BlogPage
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction, Revision
+from wagtail.models import PageViewRestriction, Revision
 
-from tests.conftest import add_part, make_series, publish, reload, restrict
+from tests.conftest import Page, add_part, make_series, publish, reload, restrict
 from tests.testapp.models import BlogPage
 from wagtail_series import reader
 from wagtail_series.reader import EntryStatus

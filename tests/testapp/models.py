@@ -3,9 +3,11 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
 
+from wagtail_series.compat import get_page_model
 from wagtail_series.models import SeriesPartMixin
+
+Page = get_page_model()
 
 
 class BlogPage(SeriesPartMixin, Page):

@@ -5,7 +5,11 @@ import django.db.models.deletion
 import modelcluster.contrib.taggit
 import modelcluster.fields
 import wagtail.fields
-from wagtail_series.compat import page_model_name
+from wagtail_series.compat import (
+    page_model_dependencies,
+    page_model_name,
+    page_parent_link_name,
+)
 from django.db import migrations, models
 from wagtail.images import get_image_model_string
 
@@ -16,8 +20,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        # A wagtailcore migration present in both Wagtail 7.x and 8.x, so this applies on both.
-        ('wagtailcore', '0094_alter_page_locale'),
+        # Wagtail 7.4 and 8, with or without a swapped page model (WAGTAIL_PAGE_MODEL).
+        *page_model_dependencies(),
         migrations.swappable_dependency(get_image_model_string()),
     ]
 
@@ -25,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SeriesPart',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=page_model_name())),
+                (page_parent_link_name(), models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=page_model_name())),
                 ('forthcoming_title', models.CharField(blank=True, help_text='Shown to readers while this part is not published. Defaults to the title.', max_length=255, verbose_name='forthcoming title')),
                 ('forthcoming_teaser', models.TextField(blank=True, help_text='A sentence or two shown with the announcement, while not published.', verbose_name='forthcoming teaser')),
                 ('expected_date', models.DateField(blank=True, help_text='When readers can expect this part. A scheduled go-live date overrides it.', null=True, verbose_name='expected date')),
@@ -37,12 +41,12 @@ class Migration(migrations.Migration):
                 'verbose_name': 'series part',
                 'verbose_name_plural': 'series parts',
             },
-            bases=('wagtailcore.page', models.Model),
+            bases=(page_model_name(), models.Model),
         ),
         migrations.CreateModel(
             name='SeriesPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=page_model_name())),
+                (page_parent_link_name(), models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=page_model_name())),
                 ('description', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
                 ('status', models.CharField(choices=[('ongoing', 'Ongoing'), ('complete', 'Complete'), ('hiatus', 'On hiatus'), ('cancelled', 'Cancelled')], default='ongoing', max_length=16, verbose_name='status')),
                 ('part_label', models.CharField(default='Part', help_text='What each part is called: "Part", "Chapter", "Episode"…', max_length=40, verbose_name='part label')),
@@ -53,7 +57,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'series',
                 'verbose_name_plural': 'series',
             },
-            bases=('wagtailcore.page',),
+            bases=(page_model_name(),),
         ),
         migrations.CreateModel(
             name='SeriesPageTag',

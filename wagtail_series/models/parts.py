@@ -8,11 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page, get_page_models
+from wagtail.models import get_page_models
 from wagtail.search import index
 
+from ..compat import get_page_model
+
 if TYPE_CHECKING:
+    from wagtail.models import Page
+
     from .series import SeriesPage
+
+BasePage = get_page_model()
 
 
 class SeriesPartMixin(models.Model):
@@ -71,7 +77,7 @@ class SeriesPartMixin(models.Model):
         abstract = True
 
 
-class SeriesPart(SeriesPartMixin, Page):
+class SeriesPart(SeriesPartMixin, BasePage):
     """A ready-made part page: an intro and a body of headings, rich text and quotes."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -86,12 +92,12 @@ class SeriesPart(SeriesPartMixin, Page):
     )
 
     content_panels = (
-        Page.content_panels
+        BasePage.content_panels
         + [FieldPanel("intro"), FieldPanel("body")]
         + SeriesPartMixin.series_panels
     )
 
-    search_fields = Page.search_fields + [
+    search_fields = BasePage.search_fields + [
         index.SearchField("intro"),
         index.SearchField("body"),
     ]
@@ -117,4 +123,4 @@ def part_content_type_ids() -> list[int]:
 
 def count_part_pages(series: SeriesPage) -> int:
     """How many part pages exist under ``series``, live or not."""
-    return Page.objects.child_of(series).filter(content_type_id__in=part_content_type_ids()).count()
+    return BasePage.objects.child_of(series).filter(content_type_id__in=part_content_type_ids()).count()

@@ -11,8 +11,11 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Page
 from wagtail.search import index
+
+from ..compat import get_page_model
+
+BasePage = get_page_model()
 
 
 class SeriesStatus(models.TextChoices):
@@ -28,7 +31,7 @@ class SeriesPageTag(TaggedItemBase):
     )
 
 
-class SeriesPage(Page):
+class SeriesPage(BasePage):
     """A series: its parts are the part pages directly beneath it, in the page tree's order."""
 
     description = RichTextField(_("description"), blank=True)
@@ -58,7 +61,7 @@ class SeriesPage(Page):
         help_text=_("Optional: how many parts the series will have in total."),
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = BasePage.content_panels + [
         FieldPanel("description"),
         FieldPanel("cover_image"),
         MultiFieldPanel(
@@ -72,7 +75,7 @@ class SeriesPage(Page):
         ),
     ]
 
-    search_fields = Page.search_fields + [index.SearchField("description")]
+    search_fields = BasePage.search_fields + [index.SearchField("description")]
 
     template = "wagtail_series/series_page.html"
 

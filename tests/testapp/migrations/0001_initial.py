@@ -2,7 +2,11 @@
 
 import django.db.models.deletion
 import wagtail.fields
-from wagtail_series.compat import page_model_name
+from wagtail_series.compat import (
+    page_model_dependencies,
+    page_model_name,
+    page_parent_link_name,
+)
 from django.db import migrations, models
 
 
@@ -11,15 +15,15 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        # A wagtailcore migration present in both Wagtail 7.x and 8.x, so this applies on both.
-        ('wagtailcore', '0094_alter_page_locale'),
+        # Wagtail 7.4 and 8, with or without a swapped page model (WAGTAIL_PAGE_MODEL).
+        *page_model_dependencies(),
     ]
 
     operations = [
         migrations.CreateModel(
             name='BlogPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=page_model_name())),
+                (page_parent_link_name(), models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=page_model_name())),
                 ('forthcoming_title', models.CharField(blank=True, help_text='Shown to readers while this part is not published. Defaults to the title.', max_length=255, verbose_name='forthcoming title')),
                 ('forthcoming_teaser', models.TextField(blank=True, help_text='A sentence or two shown with the announcement, while not published.', verbose_name='forthcoming teaser')),
                 ('expected_date', models.DateField(blank=True, help_text='When readers can expect this part. A scheduled go-live date overrides it.', null=True, verbose_name='expected date')),
@@ -30,6 +34,6 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-            bases=('wagtailcore.page', models.Model),
+            bases=(page_model_name(), models.Model),
         ),
     ]
