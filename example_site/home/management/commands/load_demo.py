@@ -1,0 +1,343 @@
+"""``manage.py load_demo``: the example site's demo content.
+
+Creates the home page (replacing Wagtail's "Welcome" page as the default site's root), the series
+"Memories" with one published part and two announced forthcoming parts, and a demo superuser
+``admin`` / ``changeme``.
+
+Safe to re-run: it creates only what is missing and never changes what already exists, so edits
+made in the admin (and a changed admin password) survive. Everything happens in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from example_site.home.models import HomePage
+from wagtail_series.models import SeriesPage, SeriesPart
+
+SITE_NAME = "wagtail-series demo"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "changeme"
+
+HOME_INTRO = (
+    "<p>This is the example site of <b>wagtail-series</b>. A series is an ordered set of parts; "
+    "a part that is not published yet can be announced as <i>coming soon</i>, and links to it "
+    "turn into real links by themselves the moment it is published.</p>"
+)
+
+SERIES_DESCRIPTION = (
+    "<p><i>Memories</i> (1995) is an anthology film built on three short stories by "
+    "Katsuhiro Otomo, each made by a different director and a different team. The three "
+    "shorts have almost nothing in common except their ambition: a ghost story in deep space, "
+    "a disaster comedy about a man who cannot stop being dangerous, and a grim, meticulous day "
+    "in a city that lives to fire its guns.</p>"
+    "<p>This series looks at them one at a time, in the order the film presents them.</p>"
+)
+
+
+def paragraph(html: str) -> dict[str, str]:
+    return {"type": "paragraph", "value": html}
+
+
+def heading(text: str) -> dict[str, str]:
+    return {"type": "heading", "value": text}
+
+
+def page_link(page: Page, text: str) -> str:
+    """A rich-text link to a page, as Wagtail stores it."""
+    return f'<a linktype="page" id="{page.pk}">{text}</a>'
+
+
+def reload(page: Page) -> Page:
+    """A fresh copy of ``page`` from the database: never publish a stale in-memory page."""
+    return Page.objects.get(pk=page.pk).specific
+
+
+# The two parts that are announced but not published. Their intro and body are draft content:
+# readers must only ever see the title, the teaser and the expected date.
+FORTHCOMING_PARTS: list[dict[str, Any]] = [
+    {
+        "slug": "stink-bomb",
+        "title": "Stink Bomb",
+        "forthcoming_teaser": (
+            "A junior researcher takes the wrong pill for his cold, and the army learns what "
+            "the wrong pill can do."
+        ),
+        "expected_in_days": 30,
+        "intro": "The middle short plays a catastrophe as a comedy of errors.",
+        "body": [
+            paragraph(
+                "<p>Draft: notes on the pacing, the office politics and the escalating "
+                "attempts to stop one very unwell man from reaching Tokyo.</p>"
+            )
+        ],
+    },
+    {
+        "slug": "cannon-fodder",
+        "title": "Cannon Fodder",
+        "forthcoming_teaser": (
+            "One ordinary day in a city whose whole life is loading, aiming and firing."
+        ),
+        "expected_in_days": None,
+        "intro": "The last short, directed by Otomo himself, is the shortest and the bleakest.",
+        "body": [
+            paragraph(
+                "<p>Draft: notes on the long, unbroken camera moves and the city's rituals "
+                "of war.</p>"
+            )
+        ],
+    },
+]
+
+MAGNETIC_ROSE = {
+    "slug": "magnetic-rose",
+    "title": "Magnetic Rose",
+    "intro": (
+        "The anthology opens with its longest and most haunting short: a salvage crew answers "
+        "a distress call and walks into someone else's memories."
+    ),
+}
+
+
+def magnetic_rose_body(stink_bomb: Page | None, cannon_fodder: Page | None) -> str:
+    def mention(page: Page | None, text: str) -> str:
+        return page_link(page, text) if page is not None else text
+
+    return json.dumps(
+        [
+            paragraph(
+                "<p>A small crew of space salvagers is heading home when a distress signal "
+                "pulls them into a drifting graveyard of wrecked ships. At its centre floats a "
+                "station that, inside, turns out to be an opulent and slowly rotting mansion, "
+                "the home of a long-vanished opera singer.</p>"
+            ),
+            heading("A house made of memories"),
+            paragraph(
+                "<p>The deeper the two men who board the station go, the less they can trust "
+                "what they see. The rooms replay the singer's past as she wished it had been, "
+                "and the station seems to want visitors to stay and take part. The horror is "
+                "quiet: grief and nostalgia are the traps, not monsters.</p>"
+            ),
+            paragraph(
+                "<p>The short is lavish in a way few animated films are: every surface of the "
+                "mansion is crowded with detail, and the music moves between an eerie original "
+                "score and grand operatic arias that the station itself seems to be singing.</p>"
+            ),
+            {
+                "type": "quote",
+                "value": "The most beautiful room in the house is the one you cannot leave.",
+            },
+            heading("What comes next"),
+            paragraph(
+                "<p>After this, the film changes its tone completely. "
+                f"{mention(stink_bomb, 'Stink Bomb')} turns a laboratory accident into a "
+                "frantic comedy, and "
+                f"{mention(cannon_fodder, 'Cannon Fodder')} closes the anthology with a single "
+                "day in a walled city at war. Both parts of this series are on their way: the "
+                "links above will start working as soon as they are published.</p>"
+            ),
+        ]
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the example site's demo content: a home page, the series 'Memories' and a demo "
+        "superuser admin/changeme. Safe to re-run: it only creates what is missing."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = options["verbosity"]
+        self.actions: list[str] = []
+        with transaction.atomic():
+            home = self.ensure_home_page()
+            series = self.ensure_series(home)
+            self.ensure_parts(series)
+            self.ensure_admin_user()
+        self.print_summary(home, series)
+
+    def note(self, message: str) -> None:
+        self.actions.append(message)
+
+    # --- Home page and site --------------------------------------------------------------
+
+    def ensure_home_page(self) -> HomePage:
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is not None and site.root_page.specific_class is HomePage:
+            self.note("home page: already the default site's root, left as it is")
+            return site.root_page.specific
+
+        root = Page.get_first_root_node()
+        home = HomePage.objects.first()
+        if home is None:
+            slug_taken = root.get_children().filter(slug="home").exists()
+            home = HomePage(
+                title="wagtail-series demo",
+                # Wagtail's welcome page has the slug "home": take it over once that page is gone.
+                slug="demo-home" if slug_taken else "home",
+                intro=HOME_INTRO,
+                live=False,
+            )
+            root.add_child(instance=home)
+            home.save_revision().publish()
+            home = reload(home)
+            self.note("home page: created")
+
+        old_root = site.root_page if site is not None else None
+        if site is None:
+            site = Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name=SITE_NAME,
+            )
+            self.note("default site: created, rooted at the home page")
+        else:
+            site.root_page = home
+            site.site_name = site.site_name or SITE_NAME
+            site.save()
+            self.note("default site: now rooted at the home page")
+
+        if old_root is not None and old_root.pk != home.pk:
+            self.remove_welcome_page(old_root)
+        if home.slug != "home" and not root.get_children().filter(slug="home").exists():
+            home = reload(home)
+            home.slug = "home"
+            home.save_revision().publish()
+            home = reload(home)
+        return home
+
+    def remove_welcome_page(self, page: Page) -> None:
+        """Delete Wagtail's default "Welcome" page, but only if it is exactly that: a plain page
+        under the tree root with no children that no site uses."""
+        if (
+            page.specific_class is Page
+            and page.depth == 2
+            and not page.get_children().exists()
+            and not Site.objects.filter(root_page=page).exists()
+        ):
+            title = page.title
+            page.delete()
+            self.note(f"old root page {title!r}: deleted")
+        else:
+            self.note(f"old root page {page.title!r}: kept (not Wagtail's default welcome page)")
+
+    # --- The series ----------------------------------------------------------------------
+
+    def ensure_series(self, home: HomePage) -> SeriesPage:
+        series = SeriesPage.objects.child_of(home).filter(slug="memories").first()
+        if series is not None:
+            self.note("series 'Memories': already exists, left as it is")
+            return series
+        series = SeriesPage(
+            title="Memories",
+            slug="memories",
+            description=SERIES_DESCRIPTION,
+            part_label="Part",
+            planned_parts=3,
+            live=False,
+        )
+        series.tags.add("anime", "film")
+        home.add_child(instance=series)
+        series.save_revision().publish()
+        self.note("series 'Memories': created and published")
+        return reload(series)
+
+    def ensure_parts(self, series: SeriesPage) -> dict[str, SeriesPart]:
+        parts: dict[str, SeriesPart] = {
+            part.slug: part for part in SeriesPart.objects.child_of(series)
+        }
+        # The forthcoming parts come first so that Part 1 can link to them.
+        for spec in FORTHCOMING_PARTS:
+            if spec["slug"] in parts:
+                self.note(f"part {spec['title']!r}: already exists, left as it is")
+                continue
+            days = spec["expected_in_days"]
+            part = SeriesPart(
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"],
+                body=json.dumps(spec["body"]),
+                announce_forthcoming=True,
+                forthcoming_teaser=spec["forthcoming_teaser"],
+                expected_date=timezone.localdate() + dt.timedelta(days=days) if days else None,
+                live=False,
+            )
+            series.add_child(instance=part)
+            part.save_revision()  # a draft: never published
+            parts[spec["slug"]] = reload(part)
+            self.note(f"part {spec['title']!r}: created as an announced draft")
+
+        if MAGNETIC_ROSE["slug"] in parts:
+            self.note(f"part {MAGNETIC_ROSE['title']!r}: already exists, left as it is")
+        else:
+            rose = SeriesPart(
+                title=MAGNETIC_ROSE["title"],
+                slug=MAGNETIC_ROSE["slug"],
+                intro=MAGNETIC_ROSE["intro"],
+                body=magnetic_rose_body(parts.get("stink-bomb"), parts.get("cannon-fodder")),
+                live=False,
+            )
+            series.add_child(instance=rose)
+            rose.save_revision().publish()
+            # Created last (it links to the others) but it is Part 1: put it first in the tree.
+            reload(rose).move(reload(series), pos="first-child")
+            parts[MAGNETIC_ROSE["slug"]] = reload(rose)
+            self.note(f"part {MAGNETIC_ROSE['title']!r}: created, published and moved first")
+        return parts
+
+    # --- Demo superuser ------------------------------------------------------------------
+
+    def ensure_admin_user(self) -> None:
+        User = get_user_model()
+        if User.objects.filter(**{User.USERNAME_FIELD: ADMIN_USERNAME}).exists():
+            self.note(f"user {ADMIN_USERNAME!r}: already exists, left as it is")
+            return
+        User.objects.create_superuser(
+            **{User.USERNAME_FIELD: ADMIN_USERNAME},
+            email="admin@example.com",
+            password=ADMIN_PASSWORD,
+        )
+        self.note(f"user {ADMIN_USERNAME!r}: created (password {ADMIN_PASSWORD!r}, demo only)")
+
+    # --- Summary -------------------------------------------------------------------------
+
+    def print_summary(self, home: Page, series: Page) -> None:
+        if self.verbosity < 1:
+            return
+        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+        def url(page: Page) -> str:
+            page_url = reload(page).get_url() or ""
+            return page_url if "://" in page_url else base + page_url
+
+        rows = [("Home page", url(home), ""), ("Series", url(series), "")]
+        for part in SeriesPart.objects.child_of(series).order_by("path"):
+            state = "published" if part.live else "draft, announced as coming soon"
+            rows.append((part.title, url(part), f"({state})"))
+        rows.append(
+            (
+                "Admin",
+                f"{base}/admin/",
+                f"(demo user {ADMIN_USERNAME}, first password {ADMIN_PASSWORD})",
+            )
+        )
+        width = max(len(label) for label, _, _ in rows) + 2
+
+        out = self.stdout
+        out.write(self.style.SUCCESS("Demo content is ready."))
+        for action in self.actions:
+            out.write(f"  - {action}")
+        out.write("")
+        for label, address, note in rows:
+            out.write(f"  {label + ':':<{width}}{address}  {note}".rstrip())

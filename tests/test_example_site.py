@@ -1,0 +1,283 @@
+"""End to end: the example site, run in subprocesses the way a person would run it.
+
+``manage.py migrate``, ``load_demo`` twice, ``runserver``; then Part 1 of "Memories" is read over
+HTTP before and after Part 2 is published from another process. Nothing here imports the example
+site: the suite's own settings stay those of ``tests.settings``.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+EXAMPLE_SITE = Path(__file__).resolve().parent.parent / "example_site"
+PART_1 = "/memories/magnetic-rose/"
+PART_2 = "/memories/stink-bomb/"
+
+STINK_BOMB_TEASER = "A junior researcher takes the wrong pill for his cold"
+CANNON_FODDER_TEASER = "One ordinary day in a city whose whole life is loading"
+DRAFT_ONLY_TEXT = ("Draft: notes", "The middle short plays a catastrophe")
+
+COUNTS_SCRIPT = """
+import json
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+from example_site.home.models import HomePage
+from wagtail_series.models import SeriesPage, SeriesPart
+
+site = Site.objects.get(is_default_site=True)
+print(json.dumps({
+    "sites": Site.objects.count(),
+    "site_root_is_home": site.root_page.specific_class is HomePage,
+    "pages_under_tree_root": Page.objects.filter(depth=2).count(),
+    "home_pages": HomePage.objects.count(),
+    "series": SeriesPage.objects.count(),
+    "parts": SeriesPart.objects.count(),
+    "part_slugs": list(SeriesPart.objects.order_by("path").values_list("slug", flat=True)),
+    "live_parts": list(SeriesPart.objects.live().values_list("slug", flat=True)),
+    "admin_users": get_user_model().objects.filter(username="admin", is_superuser=True).count(),
+}))
+"""
+
+# As an editor's Publish button: re-fetch the page, publish its latest revision.
+PUBLISH_STINK_BOMB = """
+from wagtail_series.models import SeriesPart
+page = SeriesPart.objects.get(slug="stink-bomb")
+page.get_latest_revision().publish()
+print("published", SeriesPart.objects.get(pk=page.pk).live)
+"""
+
+
+@dataclass
+class DemoSite:
+    base_url: str
+    env: dict[str, str]
+    load_demo_outputs: list[str]
+    counts: dict
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
+    """Run ``manage.py`` of the example site; fail the test with its output if it fails."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=EXAMPLE_SITE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+        )
+    return result.stdout
+
+
+def last_json_line(output: str) -> dict:
+    return json.loads([line for line in output.splitlines() if line.strip()][-1])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(process: subprocess.Popen, url: str, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"runserver exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    pytest.fail(f"runserver did not answer {url} within {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    tmp = tmp_path_factory.mktemp("example_site")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        # pytest-django exported tests.settings: the subprocesses must use the example's own.
+        "DJANGO_SETTINGS_MODULE": "example_site.settings",
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "DJANGO_DEBUG": "1",
+        "WAGTAILADMIN_BASE_URL": base_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    manage(env, "migrate", "--noinput")
+    outputs = [manage(env, "load_demo"), manage(env, "load_demo")]
+
+    log_path = tmp / "runserver.log"
+    with log_path.open("w") as log:
+        # System checks run in `make migrations-check`; skip them here to start faster.
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"),
+                *("--noreload", "--skip-checks"),
+            ],
+            cwd=EXAMPLE_SITE,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # Read-only, so it can run while the server starts.
+            counts = last_json_line(manage(env, "shell", "-c", COUNTS_SCRIPT))
+            wait_until_serving(server, f"{base_url}/admin/login/", log_path)
+            yield DemoSite(base_url=base_url, env=env, load_demo_outputs=outputs, counts=counts)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+
+
+def fetch(site: DemoSite, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(site.base_url + path, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def text_of(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
+def toc_entries(soup: BeautifulSoup) -> dict[str, Tag]:
+    return {
+        text_of(li.select_one(".series-toc__title")): li
+        for li in soup.select("nav.series-toc li.series-toc__entry")
+    }
+
+
+def body_links(soup: BeautifulSoup) -> dict[str, Tag]:
+    return {text_of(a): a for a in soup.select(".series-part__body a")}
+
+
+def test_load_demo_is_idempotent(demo_site: DemoSite) -> None:
+    first, second = demo_site.load_demo_outputs
+    assert "home page: created" in first
+    assert "created, published and moved first" in first
+    # The second run creates nothing and changes nothing.
+    second_actions = [line for line in second.splitlines() if line.startswith("  - ")]
+    assert len(second_actions) == 6
+    assert all("already" in line and "left as it is" in line for line in second_actions)
+    assert demo_site.counts == {
+        "sites": 1,
+        "site_root_is_home": True,
+        "pages_under_tree_root": 1,  # Wagtail's welcome page is gone
+        "home_pages": 1,
+        "series": 1,
+        "parts": 3,
+        "part_slugs": ["magnetic-rose", "stink-bomb", "cannon-fodder"],
+        "live_parts": ["magnetic-rose"],
+        "admin_users": 1,
+    }
+
+
+def test_home_page_lists_the_series_and_static_files_are_served(demo_site: DemoSite) -> None:
+    status, html = fetch(demo_site, "/")
+    assert status == 200
+    soup = BeautifulSoup(html, "html.parser")
+    assert [a["href"] for a in soup.select(".series-list a")] == ["/memories/"]
+    assert soup.select_one(".site-header") is not None
+    for css in ("/static/wagtail_series/series.css", "/static/example_site/demo.css"):
+        assert fetch(demo_site, css)[0] == 200, css
+
+
+def test_forthcoming_parts_link_themselves_once_published(demo_site: DemoSite) -> None:
+    status, html = fetch(demo_site, PART_1)
+    assert status == 200
+    soup = BeautifulSoup(html, "html.parser")
+    assert text_of(soup.select_one(".series-part-label")) == "Part 1 of 3 in Memories"
+
+    toc = toc_entries(soup)
+    assert list(toc) == ["Magnetic Rose", "Stink Bomb", "Cannon Fodder"]
+    for title, teaser in (
+        ("Stink Bomb", STINK_BOMB_TEASER),
+        ("Cannon Fodder", CANNON_FODDER_TEASER),
+    ):
+        entry = toc[title]
+        assert "series-toc__entry--forthcoming" in entry["class"]
+        assert entry.select("a[href]") == [], f"{title} is not published: no link"
+        assert teaser in text_of(entry)
+        assert "coming soon" in text_of(entry)
+
+    links = body_links(soup)
+    for title in ("Stink Bomb", "Cannon Fodder"):
+        assert links[title]["class"] == ["series-forthcoming-link"]
+        assert not links[title].has_attr("href")
+    for draft_text in DRAFT_ONLY_TEXT:
+        assert draft_text not in html
+    assert fetch(demo_site, PART_2)[0] == 404
+
+    output = manage(demo_site.env, "shell", "-c", PUBLISH_STINK_BOMB)
+    assert "published True" in output
+
+    status, html = fetch(demo_site, PART_1)
+    assert status == 200
+    soup = BeautifulSoup(html, "html.parser")
+    assert text_of(soup.select_one(".series-part-label")) == "Part 1 of 3 in Memories"
+    toc = toc_entries(soup)
+    assert [a["href"] for a in toc["Stink Bomb"].select("a[href]")] == [PART_2]
+    assert toc["Cannon Fodder"].select("a[href]") == []
+    assert CANNON_FODDER_TEASER in text_of(toc["Cannon Fodder"])
+
+    links = body_links(soup)
+    assert links["Stink Bomb"].get("href") == PART_2
+    assert "series-forthcoming-link" not in links["Stink Bomb"].get("class", [])
+    assert links["Cannon Fodder"]["class"] == ["series-forthcoming-link"]
+    assert not links["Cannon Fodder"].has_attr("href")
+
+    status, html = fetch(demo_site, PART_2)
+    assert status == 200
+    label = text_of(BeautifulSoup(html, "html.parser").select_one(".series-part-label"))
+    assert label == "Part 2 of 3 in Memories"
+
+
+def test_demo_admin_can_log_in(demo_site: DemoSite) -> None:
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    login_url = f"{demo_site.base_url}/admin/login/"
+    with opener.open(login_url, timeout=10) as response:
+        assert response.status == 200
+        html = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": "admin",
+            "password": "changeme",
+            "next": "/admin/",
+        }
+    ).encode()
+    # A successful login redirects to the dashboard; a failed one shows the form again.
+    with opener.open(login_url, data=form, timeout=10) as response:
+        assert response.status == 200
+        assert urllib.parse.urlsplit(response.url).path == "/admin/"
+    assert "sessionid" in {cookie.name for cookie in cookies}
