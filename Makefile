@@ -61,6 +61,7 @@ migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on 
 	$(VENV74)/bin/python tests/manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/python tests/manage.py makemigrations --check --dry-run --noinput
 	$(MANAGE) makemigrations --check --dry-run
+	cd example_site && ../$(VENV74)/bin/python manage.py makemigrations --check --dry-run
 	$(MANAGE) check --fail-level WARNING
 
 docs: install ## Build the docs with warnings as errors

@@ -8,7 +8,7 @@ from wagtail.rich_text.pages import PageLinkHandler
 
 from tests.conftest import add_part, make_series, page_link, publish, reload
 from tests.testapp.models import BlogPage
-from wagtail_series.rich_text import FORTHCOMING_LINK, SeriesPageLinkHandler
+from wagtail_series.rich_text import SeriesPageLinkHandler, forthcoming_link_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def test_link_to_forthcoming_part_has_no_href_until_published(series):
     stink = add_part(series, "Stink Bomb", state="draft")
     html = f"<p>Next: {page_link(stink, 'Stink Bomb')}.</p>"
     assert expand_db_html(html) == (
-        '<p>Next: <a class="series-forthcoming-link" data-series-forthcoming="true">'
-        "Stink Bomb</a>.</p>"
+        '<p>Next: <a class="series-forthcoming-link" data-series-forthcoming="true" '
+        'title="Coming soon">Stink Bomb</a>.</p>'
     )
     publish(stink)
     assert expand_db_html(html) == '<p>Next: <a href="/memories/stink-bomb/">Stink Bomb</a>.</p>'
@@ -38,7 +38,7 @@ def test_link_to_a_part_that_was_unpublished_loses_its_href(series):
     html = page_link(part, "Rose")
     assert 'href="/memories/magnetic-rose/"' in expand_db_html(html)
     reload(part).unpublish()
-    assert expand_db_html(html) == f"{FORTHCOMING_LINK}Rose</a>"
+    assert expand_db_html(html) == f"{forthcoming_link_tag()}Rose</a>"
 
 
 def test_other_links_render_exactly_as_wagtail_renders_them(home, series):
@@ -71,8 +71,8 @@ def test_forthcoming_links_in_streamfield_and_rich_text_field_bodies(home, serie
     )
     response = client.get(blog.url)
     assert (
-        b'<a class="series-forthcoming-link" data-series-forthcoming="true">the next one</a>'
-        in response.content
+        b'<a class="series-forthcoming-link" data-series-forthcoming="true" title="Coming soon">'
+        b"the next one</a>" in response.content
     )
     publish(stink)
     response = client.get(blog.url)

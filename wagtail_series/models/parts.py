@@ -123,4 +123,7 @@ def part_content_type_ids() -> list[int]:
 
 def count_part_pages(series: SeriesPage) -> int:
     """How many part pages exist under ``series``, live or not."""
-    return BasePage.objects.child_of(series).filter(content_type_id__in=part_content_type_ids()).count()
+    part_pages = BasePage.objects.child_of(series).filter(
+        content_type_id__in=part_content_type_ids()
+    )
+    return part_pages.count()
