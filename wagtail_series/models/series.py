@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -14,6 +12,7 @@ from wagtail.images import get_image_model_string
 from wagtail.search import index
 
 from ..compat import get_page_model
+from ..forms import SeriesPageForm
 
 BasePage = get_page_model()
 
@@ -78,6 +77,7 @@ class SeriesPage(BasePage):
     search_fields = BasePage.search_fields + [index.SearchField("description")]
 
     template = "wagtail_series/series_page.html"
+    base_form_class = SeriesPageForm
 
     class Meta:
         verbose_name = _("series")
@@ -89,23 +89,3 @@ class SeriesPage(BasePage):
         from .parts import get_part_models
 
         return [m for m in super().allowed_subpage_models() if m in get_part_models()]
-
-    def clean(self) -> None:
-        super().clean()
-        if self.planned_parts and self.pk:
-            from .parts import count_part_pages
-
-            existing = count_part_pages(self)
-            if self.planned_parts < existing:
-                raise ValidationError(
-                    {
-                        "planned_parts": ngettext(
-                            "This series already has %(count)d part; the planned total "
-                            "can't be lower. Leave it empty or enter %(count)d or more.",
-                            "This series already has %(count)d parts; the planned total "
-                            "can't be lower. Leave it empty or enter %(count)d or more.",
-                            existing,
-                        )
-                        % {"count": existing}
-                    }
-                )
