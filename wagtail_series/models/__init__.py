@@ -6,6 +6,7 @@ series page is one of its parts, in the page tree's order. ``SeriesPart`` is a r
 
 from .parts import SeriesPart, SeriesPartMixin, get_part_models
 from .series import SeriesPage, SeriesPageTag, SeriesStatus
+from .versions import SeriesVersion
 
 __all__ = [
     "SeriesPage",
@@ -13,5 +14,6 @@ __all__ = [
     "SeriesPart",
     "SeriesPartMixin",
     "SeriesStatus",
+    "SeriesVersion",
     "get_part_models",
 ]

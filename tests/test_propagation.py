@@ -1,0 +1,42 @@
+"""propagation.series_changed: versions bump in the caller's transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from wagtail_series.models import SeriesVersion
+from wagtail_series.models.versions import ALL_SERIES
+from wagtail_series.propagation import series_changed
+
+
+@pytest.mark.django_db
+def test_versions_are_created_then_bumped_with_the_all_series_row():
+    series_changed([10, 11], event="test")
+    series_changed([10], event="test")
+    assert dict(SeriesVersion.objects.values_list("series_id", "version")) == {
+        10: 2,
+        11: 1,
+        ALL_SERIES: 2,
+    }
+
+
+@pytest.mark.django_db
+def test_nothing_to_do_for_no_series(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        series_changed([], event="test")
+
+
+@pytest.mark.django_db
+def test_two_statements_whatever_the_number_of_series(django_assert_num_queries):
+    with django_assert_num_queries(2):
+        series_changed(range(1, 301), event="test")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_no_trace():
+    series_changed([5], event="test")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        series_changed([5], event="test")
+        raise RuntimeError("the publish failed")
+    assert SeriesVersion.objects.get(series_id=5).version == 1

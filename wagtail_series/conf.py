@@ -1,0 +1,57 @@
+"""wagtail-series settings: one dict setting, ``WAGTAIL_SERIES``, read through ``series_settings``.
+
+    WAGTAIL_SERIES = {"API_CACHE_MAX_AGE": 300}
+
+Values are read at call time and the cache of them is dropped when Django signals a setting
+change, so ``override_settings`` works in tests. An unknown name is an error (see ``checks.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+SETTING_NAME = "WAGTAIL_SERIES"
+
+DEFAULTS: dict[str, Any] = {
+    # Seconds a shared cache (CDN, proxy) may keep an anonymous API response.
+    "API_CACHE_MAX_AGE": 60,
+    # The most parts a series API response carries; beyond it the response says it was cut.
+    "API_MAX_PARTS": 2000,
+    # The most series one page of the series listing may ask for (its `limit`).
+    "API_LIMIT_MAX": 100,
+}
+
+
+class SeriesSettings:
+    """Attribute access to ``WAGTAIL_SERIES`` merged over ``DEFAULTS``."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] | None = None
+
+    def _values(self) -> dict[str, Any]:
+        if self._cache is None:
+            self._cache = {**DEFAULTS, **getattr(settings, SETTING_NAME, {})}
+        return self._cache
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in DEFAULTS:
+            raise AttributeError(f"{SETTING_NAME} has no setting {name!r}")
+        return self._values()[name]
+
+    def reload(self) -> None:
+        self._cache = None
+
+
+series_settings = SeriesSettings()
+
+
+@receiver(setting_changed)
+def _reload_series_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTING_NAME:
+        series_settings.reload()
