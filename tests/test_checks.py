@@ -1,0 +1,35 @@
+"""System checks for WAGTAIL_SERIES."""
+
+import pytest
+
+from wagtail_series.checks import check_series_settings
+
+
+def ids(settings_value, settings):
+    settings.WAGTAIL_SERIES = settings_value
+    return [error.id for error in check_series_settings()]
+
+
+def test_valid_settings_pass(settings):
+    assert ids({"API_CACHE_MAX_AGE": 0, "API_MAX_PARTS": 10}, settings) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ([], ["wagtail_series.E001"]),
+        ({"API_CACHE_MAXAGE": 1}, ["wagtail_series.E002"]),
+        ({"API_CACHE_MAX_AGE": "60"}, ["wagtail_series.E003"]),
+        ({"API_MAX_PARTS": True}, ["wagtail_series.E003"]),
+        ({"API_CACHE_MAX_AGE": -1}, ["wagtail_series.E004"]),
+        ({"API_LIMIT_MAX": 0}, ["wagtail_series.E004"]),
+    ],
+)
+def test_bad_settings_are_reported(settings, value, expected):
+    assert ids(value, settings) == expected
+
+
+def test_unknown_setting_hint_lists_the_known_ones(settings):
+    settings.WAGTAIL_SERIES = {"TYPO": 1}
+    (error,) = check_series_settings()
+    assert "API_CACHE_MAX_AGE" in error.hint
