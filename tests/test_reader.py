@@ -421,3 +421,63 @@ def test_forthcoming_part_ids_needs_no_query_without_drafts(series, django_asser
     live = reload(add_part(series, "Live"))
     with django_assert_num_queries(0):
         assert reader.forthcoming_part_ids([live, None]) == set()
+
+
+# --- Many series at once (listings) ----------------------------------------------------------
+
+
+def test_outlines_for_many_series_match_one_by_one(home, django_user_model):
+    series_list = []
+    for n in range(3):
+        series = make_series(home, f"Series {n}")
+        add_part(series, f"S{n} one")
+        add_part(series, f"S{n} draft", state="draft")
+        restrict(add_part(series, f"S{n} members"), PageViewRestriction.LOGIN)
+        series_list.append(reload(series))
+    member = make_request(django_user_model.objects.create_user("m", password="x"))
+    for request in (make_request(), member):
+        together = reader.get_series_outlines(series_list, request)
+        for series in series_list:
+            assert together[series.pk] == reader._build_outline(series, make_request(request.user))
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_outlines_for_many_series_cost_constant_queries(home, count, django_assert_num_queries):
+    for n in range(count):
+        series = make_series(home, f"Series {n}")
+        add_part(series, "one", state="live")
+        add_part(series, "two", state="live", model=BlogPage)
+    series_list = list(reader.visible_series(request=make_request()))
+    reader.get_series_outlines(series_list, make_request())  # warm site and content type caches
+    # Restrictions, one query per part type (SeriesPart, BlogPage), and Wagtail's
+    # Site.find_for_request for URLs (once per request).
+    with django_assert_num_queries(4):
+        outlines = reader.get_series_outlines(series_list, make_request())
+    assert {o.total for o in outlines.values()} == {2}
+
+
+def test_visible_series_follows_view_restrictions(home, django_user_model):
+    public = make_series(home, "Public")
+    members = make_series(home, "Members")
+    restrict(members, PageViewRestriction.LOGIN)
+    section = Page(title="Club", slug="club")
+    home.add_child(instance=section)
+    club_series = make_series(reload(section), "Club series")
+    club = Group.objects.create(name="Film club")
+    restrict(reload(section), PageViewRestriction.GROUPS, groups=[club])
+    make_series(home, "Draft", live=False)
+    part_restricted = make_series(home, "Has a private part")
+    restrict(add_part(part_restricted, "Private part"), PageViewRestriction.LOGIN)
+
+    def seen(request):
+        return set(reader.visible_series(request=request).values_list("title", flat=True))
+
+    assert seen(make_request()) == {"Public", "Has a private part"}
+    assert seen(None) == {"Public", "Has a private part"}
+    user = django_user_model.objects.create_user("u", password="x")
+    assert seen(make_request(user)) == {"Public", "Members", "Has a private part"}
+    user.groups.add(club)
+    assert seen(make_request(user)) == {"Public", "Members", "Has a private part", "Club series"}
+    assert reader.series_is_visible(reload(public), make_request())
+    assert not reader.series_is_visible(reload(club_series), make_request())
+    assert reader.series_is_visible(reload(club_series), make_request(user))

@@ -20,14 +20,14 @@ part page type, one for view restrictions (plus one for group restrictions, if a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,9 @@ __all__ = [
     "get_part_position",
     "get_series_for_part",
     "get_series_outline",
+    "get_series_outlines",
+    "series_is_visible",
+    "visible_series",
 ]
 
 
@@ -198,6 +201,51 @@ def get_series_outline(series: SeriesPage, request: HttpRequest | None = None) -
     return cache[key]
 
 
+def get_series_outlines(
+    series_list: Sequence[SeriesPage], request: HttpRequest | None = None
+) -> dict[int, SeriesOutline]:
+    """``get_series_outline`` for many series at once, by series id: the same constant number of
+    queries as for one series, however many series and parts there are."""
+    cache = _request_cache(request)
+    missing = [s for s in series_list if ("outline", s.pk) not in cache]
+    if missing:
+        _restriction_verdicts_many(missing, request)
+        part_pages = _part_pages_many(missing)
+        for series in missing:
+            cache[("outline", series.pk)] = _build_outline(
+                series, request, part_pages=part_pages[series.pk]
+            )
+    return {s.pk: cache[("outline", s.pk)] for s in series_list}
+
+
+def visible_series(
+    queryset: QuerySet[SeriesPage] | None = None, request: HttpRequest | None = None
+) -> QuerySet[SeriesPage]:
+    """The live series ``request`` may see (its view restrictions and its ancestors' pass).
+
+    ``queryset`` narrows the candidates (default: every series). One query for the restrictions.
+    """
+    queryset = (queryset if queryset is not None else SeriesPage.objects.all()).live()
+    # Only restrictions at or above some series decide whether a series is visible.
+    restrictions = (
+        PageViewRestriction.objects.filter(
+            Exists(SeriesPage.objects.filter(path__startswith=OuterRef("page__path")))
+        )
+        .annotate(_series_page_path=F("page__path"))
+        .prefetch_related("groups")
+    )
+    checker = _RestrictionChecker(request)
+    for restriction in restrictions:
+        if not checker.passes(restriction):
+            queryset = queryset.exclude(path__startswith=restriction._series_page_path)
+    return queryset
+
+
+def series_is_visible(series: SeriesPage, request: HttpRequest | None = None) -> bool:
+    """Whether ``request`` may see ``series`` at all (live, and passes its view restrictions)."""
+    return series.live and _restriction_verdicts(series, request)[0]
+
+
 def get_series_for_part(page: Page) -> SeriesPage | None:
     """The live series page directly above ``page``, or None (one query)."""
     if not isinstance(page, SeriesPartMixin) or page.depth is None or page.depth < 2:
@@ -284,6 +332,18 @@ def _ancestor_paths(path: str) -> list[str]:
 
 def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
     """All part pages under ``series``, of every part type, in tree order: one query per type."""
+    return _part_pages_many([series])[series.pk]
+
+
+def _part_pages_many(series_list: Sequence[SeriesPage]) -> dict[int, list[SeriesPartMixin]]:
+    """The part pages of several series at once: still one query per part type."""
+    pages: dict[int, list[SeriesPartMixin]] = {series.pk: [] for series in series_list}
+    if not series_list:
+        return pages
+    series_by_path = {series.path: series.pk for series in series_list}
+    children = Q()
+    for series in series_list:
+        children |= Q(path__startswith=series.path, depth=series.depth + 1)
     scheduled_go_live = (
         Revision.page_revisions.filter(
             object_id=Cast(OuterRef("pk"), output_field=CharField()),
@@ -292,17 +352,18 @@ def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
         .order_by("-created_at")
         .values("approved_go_live_at")[:1]
     )
-    pages: list[SeriesPartMixin] = []
     for model in get_part_models():
         content_type = ContentType.objects.get_for_model(model)
-        pages.extend(
-            model.objects.child_of(series)
+        for page in (
+            model.objects.filter(children)
             # Exact type only: a subclass of a part type is queried as its own model.
             .filter(content_type=content_type)
             .only(*_PART_FIELDS)
             .annotate(_series_scheduled_at=Subquery(scheduled_go_live))
-        )
-    pages.sort(key=lambda p: p.path)
+        ):
+            pages[series_by_path[page.path[: -Page.steplen]]].append(page)
+    for series_pages in pages.values():
+        series_pages.sort(key=lambda p: p.path)
     return pages
 
 
@@ -348,30 +409,45 @@ class _RestrictionChecker:
 def _restriction_verdicts(series: SeriesPage, request: HttpRequest | None) -> tuple[bool, set[str]]:
     """Whether ``request`` passes the restrictions on the series and its ancestors, and the paths
     of the parts whose own restrictions it fails. One query (two if group restrictions apply)."""
-    ancestor_paths = _ancestor_paths(series.path)
-    restrictions = (
-        PageViewRestriction.objects.filter(
-            Q(page__path__in=ancestor_paths)
-            | Q(page__path__startswith=series.path, page__depth=series.depth + 1)
+    return _restriction_verdicts_many([series], request)[series.pk]
+
+
+def _restriction_verdicts_many(
+    series_list: Sequence[SeriesPage], request: HttpRequest | None
+) -> dict[int, tuple[bool, set[str]]]:
+    """``_restriction_verdicts`` for several series in one query; memoised on the request."""
+    cache = _request_cache(request)
+    missing = [s for s in series_list if ("verdicts", s.pk) not in cache]
+    if missing:
+        ancestors = {s.pk: set(_ancestor_paths(s.path)) for s in missing}
+        scope = Q(page__path__in=set().union(*ancestors.values()))
+        for series in missing:
+            scope |= Q(page__path__startswith=series.path, page__depth=series.depth + 1)
+        restrictions = (
+            PageViewRestriction.objects.filter(scope)
+            .annotate(_series_page_path=F("page__path"))
+            .prefetch_related("groups")
         )
-        .annotate(_series_page_path=F("page__path"))
-        .prefetch_related("groups")
-    )
-    checker = _RestrictionChecker(request)
-    series_ok = True
-    failing_parts: set[str] = set()
-    for restriction in restrictions:
-        if checker.passes(restriction):
-            continue
-        if restriction._series_page_path in ancestor_paths:
-            series_ok = False
-        else:
-            failing_parts.add(restriction._series_page_path)
-    return series_ok, failing_parts
+        checker = _RestrictionChecker(request)
+        failing_paths = {r._series_page_path for r in restrictions if not checker.passes(r)}
+        for series in missing:
+            child_depth_length = len(series.path) + Page.steplen
+            cache[("verdicts", series.pk)] = (
+                not (failing_paths & ancestors[series.pk]),
+                {
+                    path
+                    for path in failing_paths
+                    if len(path) == child_depth_length and path.startswith(series.path)
+                },
+            )
+    return {s.pk: cache[("verdicts", s.pk)] for s in series_list}
 
 
 def _build_outline(
-    series: SeriesPage, request: HttpRequest | None, previewing: Page | None = None
+    series: SeriesPage,
+    request: HttpRequest | None,
+    previewing: Page | None = None,
+    part_pages: list[SeriesPartMixin] | None = None,
 ) -> SeriesOutline:
     series_url = series.get_url(request)
     is_preview = bool(getattr(request, "is_preview", False))
@@ -380,7 +456,7 @@ def _build_outline(
         return SeriesOutline(series=series, url=series_url, entries=())
 
     entries: list[SeriesEntry] = []
-    for page in _part_pages(series):
+    for page in part_pages if part_pages is not None else _part_pages(series):
         if page.path in failing_parts:
             continue
         position = len(entries) + 1
