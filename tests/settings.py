@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "tests.testapp",
     "wagtail_series",
     "wagtail_modeladmin",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "API_MAX_PARTS": 2000,
     # The most series one page of the series listing may ask for (its `limit`).
     "API_LIMIT_MAX": 100,
+    # The Wagtail image filter for the cover image rendition in API responses.
+    "API_COVER_IMAGE_FILTER": "fill-1200x630",
 }
 
 

@@ -7,10 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import get_page_models
 from wagtail.search import index
 
+from ..api.fields import SeriesInfoField, StreamFieldHTMLField
 from ..compat import get_page_model
 
 if TYPE_CHECKING:
@@ -69,6 +71,10 @@ class SeriesPartMixin(models.Model):
         )
     ]
 
+    # The `series` field in Wagtail's pages API (/api/v2/pages/<id>/). A page type that declares
+    # its own api_fields adds it with `*SeriesPartMixin.api_fields`.
+    api_fields = [APIField("series", serializer=SeriesInfoField())]
+
     # The columns the reader module may read from a part that is not live: since Wagtail 6 such
     # a page's row holds its latest draft, so nothing else of it may reach a reader.
     ANNOUNCEMENT_FIELDS = ("forthcoming_title", "forthcoming_teaser", "expected_date")
@@ -100,6 +106,13 @@ class SeriesPart(SeriesPartMixin, BasePage):
     search_fields = BasePage.search_fields + [
         index.SearchField("intro"),
         index.SearchField("body"),
+    ]
+
+    api_fields = [
+        APIField("intro"),
+        # Rich text as display HTML: links to forthcoming parts resolved as on the site.
+        APIField("body", serializer=StreamFieldHTMLField()),
+        *SeriesPartMixin.api_fields,
     ]
 
     parent_page_types = ["wagtail_series.SeriesPage"]

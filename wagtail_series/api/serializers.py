@@ -1,0 +1,147 @@
+"""JSON for series, entries and part positions, built only from the reader's output.
+
+Nothing here reads a part page's fields: every value comes from ``wagtail_series.reader``
+dataclasses, which carry only what the request may see.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from wagtail.rich_text import expand_db_html
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from ..models import SeriesPage
+    from ..reader import PartPosition, SeriesEntry, SeriesOutline
+
+SERIES_TYPE = "wagtail_series.SeriesPage"
+
+
+def absolute_url(url: str | None, request: HttpRequest | None) -> str | None:
+    """A page URL made absolute as Wagtail's API does (WAGTAILAPI_BASE_URL or the site's root)."""
+    if url is None or "://" in url:
+        return url
+    # Not at import time: models import this module while apps are still loading.
+    from wagtail.api.v2.utils import get_full_url
+
+    return get_full_url(request, url)
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def entry_data(entry: SeriesEntry, request: HttpRequest | None) -> dict[str, Any]:
+    """One part of a series: ``url`` is null while the part is forthcoming."""
+    return {
+        "position": entry.position,
+        "label": entry.label,
+        "id": entry.page_id,
+        "title": entry.title,
+        "status": entry.status.value,
+        "url": absolute_url(entry.url, request),
+        "teaser": entry.teaser,
+        "expected_date": _iso(entry.expected_date),
+        "first_published_at": _iso(entry.first_published_at),
+    }
+
+
+def link_data(entry: SeriesEntry | None, request: HttpRequest | None) -> dict[str, Any] | None:
+    """A previous/next neighbour: enough to link (or announce) it."""
+    if entry is None:
+        return None
+    return {
+        "id": entry.page_id,
+        "title": entry.title,
+        "label": entry.label,
+        "position": entry.position,
+        "status": entry.status.value,
+        "url": absolute_url(entry.url, request),
+    }
+
+
+def cover_image_data(series: SeriesPage, filter_spec: str) -> dict[str, Any] | None:
+    image = series.cover_image
+    if image is None:
+        return None
+    rendition = image.get_rendition(filter_spec)
+    return {
+        "url": rendition.full_url,
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": rendition.alt,
+    }
+
+
+def series_data(
+    outline: SeriesOutline,
+    request: HttpRequest | None,
+    *,
+    detail_url: str | None,
+    cover_filter_spec: str,
+) -> dict[str, Any]:
+    """A series as listed: metadata and counts."""
+    series = outline.series
+    return {
+        "id": series.pk,
+        "title": series.title,
+        "slug": series.slug,
+        "status": series.status,
+        "part_label": series.part_label,
+        "tags": sorted(tag.name for tag in series.tags.all()),
+        "counts": {
+            "published": outline.published_count,
+            "forthcoming": outline.forthcoming_count,
+            "planned": outline.planned_parts,
+        },
+        "cover_image": cover_image_data(series, cover_filter_spec),
+        "meta": {
+            "type": SERIES_TYPE,
+            "detail_url": detail_url,
+            "html_url": absolute_url(outline.url, request),
+            "first_published_at": _iso(series.first_published_at),
+            "latest_part_published_at": _iso(outline.latest_published_at),
+        },
+    }
+
+
+def series_detail_data(
+    outline: SeriesOutline,
+    request: HttpRequest | None,
+    *,
+    detail_url: str | None,
+    cover_filter_spec: str,
+    max_parts: int,
+) -> dict[str, Any]:
+    """A whole series: ``series_data`` plus the description and every visible part, in order."""
+    data = series_data(outline, request, detail_url=detail_url, cover_filter_spec=cover_filter_spec)
+    entries = outline.entries
+    data["description"] = expand_db_html(outline.series.description)
+    data["parts"] = [entry_data(entry, request) for entry in entries[:max_parts]]
+    # Never cut silently: say how many parts there are and whether the list stops short.
+    data["meta"]["parts_total"] = len(entries)
+    data["meta"]["parts_truncated"] = len(entries) > max_parts
+    return data
+
+
+def part_series_data(position: PartPosition, request: HttpRequest | None) -> dict[str, Any]:
+    """The ``series`` field of a part page in the pages endpoint."""
+    outline = position.outline
+    return {
+        "id": outline.series_id,
+        "title": outline.title,
+        "url": absolute_url(outline.url, request),
+        "position": position.position,
+        "label": position.entry.label,
+        "total": position.total,
+        "planned_total": position.planned_total,
+        "previous": link_data(position.previous, request),
+        "next": link_data(position.next, request),
+    }
