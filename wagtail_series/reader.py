@@ -39,11 +39,17 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = [
+    "EditorEntry",
+    "EditorOutline",
     "EntryStatus",
     "PartPosition",
     "SeriesEntry",
     "SeriesOutline",
+    "PartState",
     "forthcoming_part_ids",
+    "get_editor_outline",
+    "get_editor_outlines",
+    "get_parent_series",
     "get_part_position",
     "get_series_for_part",
     "get_series_outline",
@@ -520,3 +526,286 @@ def _position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
                 next=entries[index + 1] if index + 1 < len(entries) else None,
             )
     return None
+
+
+# --- The editor outline: what the admin shows editors ---------------------------------------
+#
+# Editors need more than readers: every part page (hidden drafts and private parts included),
+# its state, its schedule and whether it is overdue. Built from the same helpers as the reader
+# outline, so the admin never re-derives order, numbering or visibility.
+
+
+class PartState(StrEnum):
+    """The state of a part page as the admin shows it."""
+
+    PUBLISHED = "published"
+    """Live and public (within the series)."""
+    SCHEDULED = "scheduled"
+    """Not live; a revision is approved to go live at ``scheduled_at``."""
+    FORTHCOMING = "forthcoming"
+    """Not live, announced: readers see its announcement."""
+    HIDDEN_DRAFT = "hidden_draft"
+    """Not live, not announced: readers don't see it at all."""
+    PRIVATE = "private"
+    """Under a view restriction of its own: only readers who pass it see the part."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditorEntry:
+    """One part page of a series, as an editor needs to see it."""
+
+    page_id: int
+    title: str
+    """The page's title: the published title of a live part, the latest draft's otherwise."""
+    reader_title: str
+    """What readers see: the title once live, the forthcoming title (or title) before."""
+    state: PartState
+    live: bool
+    announced: bool
+    """``announce_forthcoming``: listed as forthcoming while not live."""
+    private: bool
+    """Under a view restriction of its own (restrictions on the series are on the outline)."""
+    position: int | None
+    """Its number for readers without access to private parts; None if they don't see it."""
+    label: str | None
+    """E.g. "Part 2"; None when ``position`` is None."""
+    teaser: str
+    expected_date: date | None
+    """The expected date the editor entered."""
+    scheduled_at: datetime | None
+    """The approved go-live time of a part that is not live yet."""
+    overdue: bool
+    """Not live although its scheduled time or (without a schedule) its expected date has passed."""
+    url: str | None
+    """The live part's URL; None while not live."""
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+
+    @property
+    def due_date(self) -> date | None:
+        """When the part is due: its scheduled go-live date if scheduled, else its expected date."""
+        if self.scheduled_at is not None:
+            return timezone.localdate(self.scheduled_at)
+        return self.expected_date
+
+    @property
+    def is_forthcoming(self) -> bool:
+        """Announced and not live yet (scheduled and private ones included)."""
+        return not self.live and self.announced
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.scheduled_at is not None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, in the active language."""
+        return {
+            PartState.PUBLISHED: _("published"),
+            PartState.SCHEDULED: _("scheduled"),
+            PartState.FORTHCOMING: _("forthcoming"),
+            PartState.HIDDEN_DRAFT: _("hidden draft"),
+            PartState.PRIVATE: _("private"),
+        }[self.state]
+
+
+@dataclass(frozen=True, slots=True)
+class EditorOutline:
+    """Every part page of a series, in order, with the figures the admin shows."""
+
+    series: SeriesPage
+    entries: tuple[EditorEntry, ...]
+    private: bool
+    """The series (or an ancestor) is under a view restriction."""
+
+    @property
+    def series_id(self) -> int:
+        return self.series.pk
+
+    @property
+    def title(self) -> str:
+        return self.series.title
+
+    @property
+    def live(self) -> bool:
+        return self.series.live
+
+    @property
+    def readers_see_series(self) -> bool:
+        """Whether readers without special access see the series at all."""
+        return self.series.live and not self.private
+
+    @property
+    def planned_parts(self) -> int | None:
+        return self.series.planned_parts
+
+    @property
+    def published_count(self) -> int:
+        return sum(1 for e in self.entries if e.live)
+
+    @property
+    def forthcoming(self) -> tuple[EditorEntry, ...]:
+        return tuple(e for e in self.entries if e.is_forthcoming)
+
+    @property
+    def forthcoming_count(self) -> int:
+        return len(self.forthcoming)
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for e in self.entries if not e.live and not e.announced)
+
+    @property
+    def reader_total(self) -> int:
+        """The parts a reader without access to private parts sees, published and forthcoming."""
+        return sum(1 for e in self.entries if e.position is not None)
+
+    @property
+    def display_total(self) -> int:
+        """The "of M" readers see in "Part N of M"."""
+        return max(self.reader_total, self.planned_parts or 0)
+
+    @property
+    def overdue(self) -> tuple[EditorEntry, ...]:
+        """Forthcoming parts past their due date."""
+        return tuple(e for e in self.forthcoming if e.overdue)
+
+    @property
+    def next_expected(self) -> EditorEntry | None:
+        """The forthcoming part due first (overdue ones included); undated ones come last."""
+        forthcoming = self.forthcoming
+        if not forthcoming:
+            return None
+        order = {e.page_id: i for i, e in enumerate(forthcoming)}
+        return min(
+            forthcoming,
+            key=lambda e: (e.due_date is None, e.due_date or date.max, order[e.page_id]),
+        )
+
+    @property
+    def last_published_at(self) -> datetime | None:
+        """When the most recently released part was first published."""
+        return max(
+            (e.first_published_at for e in self.entries if e.live and e.first_published_at),
+            default=None,
+        )
+
+    def entry_for(self, page_id: int) -> EditorEntry | None:
+        for entry in self.entries:
+            if entry.page_id == page_id:
+                return entry
+        return None
+
+
+def get_editor_outline(
+    series: SeriesPage, request: HttpRequest | None = None, *, now: datetime | None = None
+) -> EditorOutline:
+    """Every part page of ``series`` with its state, for the admin (not for readers).
+
+    ``request`` only serves to build URLs; ``now`` (default: the current time) decides what is
+    overdue. Same number of queries as ``get_series_outline``, see ``get_editor_outlines``.
+    """
+    return get_editor_outlines([series], request, now=now)[series.pk]
+
+
+def get_editor_outlines(
+    series_list: Iterable[SeriesPage],
+    request: HttpRequest | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[int, EditorOutline]:
+    """``get_editor_outline`` for many series at once, keyed by series id.
+
+    Queries do not grow with the number of series or parts: one per part page type and one for
+    view restrictions (none for an empty list). Positions are those a reader without access to
+    private parts would see once the series is live and public; ``EditorOutline.private`` and
+    ``EditorOutline.live`` tell whether readers see the series at all.
+    """
+    series_list = list(series_list)
+    if not series_list:
+        return {}
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pages_by_series = _part_pages_many(series_list)
+    # With no request, every restriction counts as failed: exactly the restricted pages.
+    verdicts = _restriction_verdicts_many(series_list, None)
+    outlines = {}
+    for series in series_list:
+        series_public, restricted_parts = verdicts[series.pk]
+        entries: list[EditorEntry] = []
+        position = 0
+        for page in pages_by_series[series.pk]:
+            private = page.path in restricted_parts
+            visible = not private and (page.live or page.announce_forthcoming)
+            if visible:
+                position += 1
+            entries.append(
+                _editor_entry(
+                    page, series, position if visible else None, private, request, now, today
+                )
+            )
+        outlines[series.pk] = EditorOutline(
+            series=series, entries=tuple(entries), private=not series_public
+        )
+    return outlines
+
+
+def get_parent_series(page: Page) -> SeriesPage | None:
+    """The series page directly above ``page``, live or not (for the admin), or None.
+
+    Unlike ``get_series_for_part``, which only finds live series, for readers. One query.
+    """
+    if (
+        not isinstance(page, SeriesPartMixin)
+        or not page.path
+        or page.depth is None
+        or page.depth < 2
+    ):
+        return None
+    return SeriesPage.objects.filter(path=page.path[: -Page.steplen]).first()
+
+
+def _editor_entry(
+    page: SeriesPartMixin,
+    series: SeriesPage,
+    position: int | None,
+    private: bool,
+    request: HttpRequest | None,
+    now: datetime,
+    today: date,
+) -> EditorEntry:
+    scheduled_at = None if page.live else page._series_scheduled_at
+    if private:
+        state = PartState.PRIVATE
+    elif page.live:
+        state = PartState.PUBLISHED
+    elif scheduled_at is not None:
+        state = PartState.SCHEDULED
+    elif page.announce_forthcoming:
+        state = PartState.FORTHCOMING
+    else:
+        state = PartState.HIDDEN_DRAFT
+    if page.live:
+        overdue = False
+    elif scheduled_at is not None:
+        overdue = scheduled_at <= now
+    else:
+        overdue = page.expected_date is not None and page.expected_date < today
+    return EditorEntry(
+        page_id=page.pk,
+        title=page.title,
+        reader_title=page.title if page.live else (page.forthcoming_title or page.title),
+        state=state,
+        live=page.live,
+        announced=page.announce_forthcoming,
+        private=private,
+        position=position,
+        label=f"{series.part_label} {position}" if position is not None else None,
+        teaser=page.forthcoming_teaser,
+        expected_date=page.expected_date,
+        scheduled_at=scheduled_at,
+        overdue=overdue,
+        url=page.get_url(request) if page.live else None,
+        first_published_at=page.first_published_at,
+        last_published_at=page.last_published_at,
+    )
