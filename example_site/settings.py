@@ -49,9 +49,11 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
+    "wagtail.api.v2",
     "wagtail",
     "modelcluster",
     "taggit",
+    "rest_framework",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -122,3 +124,9 @@ WAGTAIL_SITE_NAME = "wagtail-series demo"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+
+# Wagtail's stock API v2 (/api/v2/pages/): a frontend listing a whole series with `child_of`
+# needs a limit above the default 20. The series endpoint has its own limits (WAGTAIL_SERIES).
+WAGTAILAPI_LIMIT_MAX = 1000
+# Absolute URLs in API responses (detail_url, html_url) point at the server actually running.
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
