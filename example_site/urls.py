@@ -11,6 +11,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from wagtail_series.api import SeriesAPIViewSet
+from wagtail_series.api.openapi import openapi_view
 
 # Wagtail's API v2 at /api/v2/: the stock endpoints and, beside them, a whole series per request.
 api_router = WagtailAPIRouter("wagtailapi")
@@ -24,6 +25,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    # The OpenAPI document of the series endpoints (and the series field of part pages).
+    path("api/openapi/series.json", openapi_view, name="series-openapi"),
 ]
 
 if settings.DEBUG:
