@@ -6,6 +6,11 @@ Creates the home page (replacing Wagtail's "Welcome" page as the default site's 
 
 Safe to re-run: it creates only what is missing and never changes what already exists, so edits
 made in the admin (and a changed admin password) survive. Everything happens in one transaction.
+
+``--extra-parts N`` also creates a generated series, "Big series", with N parts (every fourth
+announced as forthcoming, the others published), for fuzzing and benchmarking the API. Its parts
+are written as rows (not through revisions) so that hundreds take seconds; re-running adds only
+the parts still missing.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -149,21 +154,42 @@ def magnetic_rose_body(stink_bomb: Page | None, cannon_fodder: Page | None) -> s
     )
 
 
+BIG_SERIES = {"slug": "big-series", "title": "Big series"}
+# Every FORTHCOMING_EVERY-th generated part is announced but not published.
+FORTHCOMING_EVERY = 4
+
+
 class Command(BaseCommand):
     help = (
         "Load the example site's demo content: a home page, the series 'Memories' and a demo "
         "superuser admin/changeme. Safe to re-run: it only creates what is missing."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--extra-parts",
+            type=int,
+            default=0,
+            metavar="N",
+            help=(
+                "Also create the generated series 'Big series' with N parts (published, and every "
+                f"{FORTHCOMING_EVERY}th forthcoming), for fuzzing and benchmarks."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
         self.actions: list[str] = []
+        extra_parts = options["extra_parts"]
+        if extra_parts < 0:
+            raise CommandError("--extra-parts must be 0 or more.")
         with transaction.atomic():
             home = self.ensure_home_page()
             series = self.ensure_series(home)
             self.ensure_parts(series)
+            big_series = self.ensure_big_series(home, extra_parts) if extra_parts else None
             self.ensure_admin_user()
-        self.print_summary(home, series)
+        self.print_summary(home, series, big_series)
 
     def note(self, message: str) -> None:
         self.actions.append(message)
@@ -296,6 +322,65 @@ class Command(BaseCommand):
             self.note(f"part {MAGNETIC_ROSE['title']!r}: created, published and moved first")
         return parts
 
+    # --- The generated series ------------------------------------------------------------
+
+    def ensure_big_series(self, home: HomePage, count: int) -> SeriesPage:
+        """'Big series' with ``count`` generated parts; adds only the parts that are missing."""
+        series = SeriesPage.objects.child_of(home).filter(slug=BIG_SERIES["slug"]).first()
+        if series is None:
+            series = SeriesPage(
+                title=BIG_SERIES["title"],
+                slug=BIG_SERIES["slug"],
+                description="<p>A long, generated series for fuzzing and benchmarks.</p>",
+                part_label="Chapter",
+                planned_parts=count,
+                live=False,
+            )
+            series.tags.add("generated")
+            home.add_child(instance=series)
+            series.save_revision().publish()
+            series = reload(series)
+            self.note(f"series {BIG_SERIES['title']!r}: created and published")
+
+        existing = set(SeriesPart.objects.child_of(series).values_list("slug", flat=True))
+        start = timezone.now() - dt.timedelta(days=count)
+        added = 0
+        for number in range(1, count + 1):
+            slug = f"part-{number:04d}"
+            if slug in existing:
+                continue
+            title = f"Generated part {number}"
+            if number % FORTHCOMING_EVERY == 0:
+                part = SeriesPart(
+                    title=title,
+                    slug=slug,
+                    intro=f"Draft intro of part {number}.",
+                    announce_forthcoming=True,
+                    forthcoming_teaser=f"Part {number} is on its way.",
+                    expected_date=(
+                        timezone.localdate() + dt.timedelta(days=number) if number % 8 else None
+                    ),
+                    live=False,
+                )
+            else:
+                published_at = start + dt.timedelta(days=number)
+                part = SeriesPart(
+                    title=title,
+                    slug=slug,
+                    intro=f"The intro of part {number}.",
+                    body=json.dumps([paragraph(f"<p>The text of part {number}.</p>")]),
+                    live=True,
+                    first_published_at=published_at,
+                    last_published_at=published_at,
+                )
+            series.add_child(instance=part)
+            added += 1
+        if added == 0:
+            self.note(f"series {BIG_SERIES['title']!r}: has its {count} parts, left as it is")
+        else:
+            self.note(f"series {BIG_SERIES['title']!r}: {added} generated parts added")
+        return series
+
     # --- Demo superuser ------------------------------------------------------------------
 
     def ensure_admin_user(self) -> None:
@@ -312,7 +397,7 @@ class Command(BaseCommand):
 
     # --- Summary -------------------------------------------------------------------------
 
-    def print_summary(self, home: Page, series: Page) -> None:
+    def print_summary(self, home: Page, series: Page, big_series: Page | None = None) -> None:
         if self.verbosity < 1:
             return
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
@@ -325,6 +410,17 @@ class Command(BaseCommand):
         for part in SeriesPart.objects.child_of(series).order_by("path"):
             state = "published" if part.live else "draft, announced as coming soon"
             rows.append((part.title, url(part), f"({state})"))
+        if big_series is not None:
+            parts = SeriesPart.objects.child_of(big_series)
+            published = parts.filter(live=True).count()
+            rows.append(
+                (
+                    big_series.title,
+                    url(big_series),
+                    f"({parts.count()} parts, {published} published)",
+                )
+            )
+        rows.append(("API", f"{base}/api/v2/series/", "(OpenAPI: /api/openapi/series.json)"))
         rows.append(
             (
                 "Admin",
