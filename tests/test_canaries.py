@@ -25,6 +25,7 @@ from tests.conftest import (
     rich_text_paragraph,
 )
 from tests.testapp.models import BlogPage
+from wagtail_series.models import SeriesPage
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +106,19 @@ def site_with_canaries(home, django_user_model):
 
 
 def reader_urls() -> list[str]:
-    """Every URL a reader could ask for: each page in the tree, live or not."""
-    return [page.url for page in Page.objects.filter(depth__gt=1) if page.url]
+    """Every URL a reader could ask for: each page in the tree, live or not, and the API."""
+    pages = list(Page.objects.filter(depth__gt=1))
+    series_ids = SeriesPage.objects.values_list("pk", flat=True)
+    return [
+        *(page.url for page in pages if page.url),
+        # REST: the series endpoint, and the stock pages endpoint with our `series` field.
+        "/api/v2/series/",
+        "/api/v2/series/?search=canary",
+        *(f"/api/v2/series/{series_id}/" for series_id in series_ids),
+        *(f"/api/v2/pages/{page.pk}/" for page in pages),
+        "/api/v2/pages/?type=wagtail_series.SeriesPart&fields=*",
+        "/api/v2/pages/?type=testapp.BlogPage&fields=series,body",
+    ]
 
 
 def fetch_all(client) -> dict[str, str]:
@@ -125,6 +137,11 @@ def test_canaries_appear_only_where_allowed(client, site_with_canaries, who):
     # Positive control: what is allowed is really shown (so fetching works and the test can fail).
     assert ALLOWED[who] <= seen
     assert "Stink Bomb" in responses["/memories/"]
+    # The API answers too, and shows what is allowed (so the API half of the test can fail).
+    memories_api = responses[f"/api/v2/series/{SeriesPage.objects.get(slug='memories').pk}/"]
+    assert '"status": "forthcoming"' in memories_api.replace('":"', '": "')
+    if who != "anonymous":
+        assert canaries["LOGINPART"] in memories_api
 
 
 def test_password_passed_reader_sees_password_parts_but_no_drafts(client, site_with_canaries):

@@ -33,3 +33,15 @@ def test_unknown_setting_hint_lists_the_known_ones(settings):
     settings.WAGTAIL_SERIES = {"TYPO": 1}
     (error,) = check_series_settings()
     assert "API_CACHE_MAX_AGE" in error.hint
+
+
+def test_part_types_without_the_series_api_field_are_warned_about(monkeypatch):
+    from wagtail.api import APIField
+
+    from tests.testapp.models import BlogPage
+    from wagtail_series.checks import check_part_api_fields
+
+    assert check_part_api_fields() == []
+    monkeypatch.setattr(BlogPage, "api_fields", [APIField("summary")])
+    (warning,) = check_part_api_fields()
+    assert warning.id == "wagtail_series.W001" and warning.obj is BlogPage

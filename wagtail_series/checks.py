@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from .conf import DEFAULTS, SETTING_NAME
 
@@ -44,3 +44,24 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")
             )
     return errors
+
+
+@register(Tags.models)
+def check_part_api_fields(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """A part page type whose own ``api_fields`` leave out the mixin's ``series`` field."""
+    from .models import get_part_models
+
+    warnings = []
+    for model in get_part_models():
+        names = {getattr(field, "name", field) for field in getattr(model, "api_fields", ())}
+        if "series" not in names:
+            warnings.append(
+                Warning(
+                    f"{model._meta.label} is a series part, but its api_fields have no 'series' "
+                    "field, so Wagtail's pages API won't show its place in the series.",
+                    hint="Add *SeriesPartMixin.api_fields to its api_fields.",
+                    obj=model,
+                    id="wagtail_series.W001",
+                )
+            )
+    return warnings

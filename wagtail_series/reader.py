@@ -271,7 +271,11 @@ def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPos
     if key in cache:
         return cache[key]
     position = None
-    series = get_series_for_part(page)
+    # Parts listed together (e.g. the pages API) share one series lookup per parent.
+    parent_key = ("series_at", page.path[: -Page.steplen] if page.path else None)
+    if parent_key not in cache:
+        cache[parent_key] = get_series_for_part(page)
+    series = cache[parent_key]
     if series is not None:
         previewing = page if request is not None and getattr(request, "is_preview", False) else None
         if previewing is not None:

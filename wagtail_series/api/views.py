@@ -39,10 +39,12 @@ MAX_OFFSET = 100_000
 MAX_SEARCH_LENGTH = 200
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 _SLUG = re.compile(r"[-\w]{1,255}")
+_WORD = re.compile(r"\w+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class SeriesAPIViewSet(BaseAPIViewSet):
-    """``/series/`` (listing, filters, ordering, pagination) and ``/series/<id>/`` (a whole series)."""
+    """``/series/``: listing, filters, order, pagination; ``/series/<id>/``: a whole series."""
 
     model = SeriesPage
     name = "series"
@@ -166,6 +168,9 @@ class SeriesAPIViewSet(BaseAPIViewSet):
             queryset = queryset.filter(slug=self.parse_slug(params["slug"]))
         if "tag" in params:
             tag = params["tag"]
+            # Control characters can't be in a tag (PostgreSQL rejects NUL in a query outright).
+            if _CONTROL.search(tag):
+                raise BadRequestError("tag must not contain control characters.")
             if not tag or len(tag) > 100 or not visible.filter(tags__name=tag).exists():
                 raise BadRequestError(f"No series has the tag {tag[:100]!r}.")
             queryset = queryset.filter(tags__name=tag)
@@ -177,8 +182,13 @@ class SeriesAPIViewSet(BaseAPIViewSet):
                 raise BadRequestError(
                     f"search must be at most {MAX_SEARCH_LENGTH} characters long."
                 )
+            # Words only: search backends give quotes and operators meanings of their own (SQLite's
+            # full-text syntax raises on an unbalanced quote), and readers mean plain words.
+            words = _WORD.findall(query)
+            if not words:
+                raise BadRequestError("search must contain at least one letter or digit.")
             # Search the index for matching series, then keep the visible, filtered ones.
-            matches = [result.pk for result in SeriesPage.objects.search(query)[:1000]]
+            matches = [result.pk for result in SeriesPage.objects.search(" ".join(words))[:1000]]
             queryset = queryset.filter(pk__in=matches)
         return queryset
 
@@ -285,7 +295,8 @@ def viewer_key(request: HttpRequest) -> str:
         if authenticated and not user.is_superuser
         else []
     )
-    return f"user:{user.pk if authenticated else ''}:{int(bool(authenticated and user.is_superuser))}:{groups}:{sorted(passed)}"
+    superuser = bool(authenticated and user.is_superuser)
+    return f"user:{user.pk if authenticated else ''}:{superuser}:{groups}:{sorted(passed)}"
 
 
 def with_versions(queryset: QuerySet[SeriesPage]) -> QuerySet[SeriesPage]:
