@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.widgets import AdminDateInput
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
 
 class SeriesPageForm(WagtailAdminPageForm):
@@ -34,3 +45,59 @@ class SeriesPageForm(WagtailAdminPageForm):
                     % {"count": existing},
                 )
         return cleaned_data
+
+
+class ForthcomingPartForm(forms.Form):
+    """The "Add forthcoming part" form of the Series area: one announced draft part, in one step.
+
+    ``part_models``: the part page types the user may create under the series (see
+    ``permissions.creatable_part_models``); a choice of type is offered only when there are several.
+    """
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=255,
+        help_text=_(
+            "The part's title. Readers see it, marked “coming soon”, until it is published."
+        ),
+        error_messages={"required": _("Give the forthcoming part a title.")},
+    )
+    teaser = forms.CharField(
+        label=_("Teaser"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: a sentence or two shown with the announcement."),
+    )
+    expected_date = forms.DateField(
+        label=_("Expected date"),
+        required=False,
+        widget=AdminDateInput,
+        help_text=_("Optional: when readers can expect this part."),
+    )
+
+    def __init__(self, *args: Any, part_models: Sequence[type[Page]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.part_models = {model._meta.label_lower: model for model in part_models}
+        if len(self.part_models) > 1:
+            self.fields["page_type"] = forms.ChoiceField(
+                label=_("Page type"),
+                choices=[
+                    (label, capfirst(model.get_verbose_name()))
+                    for label, model in self.part_models.items()
+                ],
+                # The ready-made part type, when the series allows it.
+                initial="wagtail_series.seriespart",
+            )
+
+    @property
+    def part_model(self) -> type[Page]:
+        """The page type to create (after validation)."""
+        if "page_type" in self.fields:
+            return self.part_models[self.cleaned_data["page_type"]]
+        return next(iter(self.part_models.values()))
+
+    @property
+    def expected_date_is_past(self) -> bool:
+        """True when the expected date is before today: allowed, but the part is overdue at once."""
+        expected = self.cleaned_data.get("expected_date")
+        return expected is not None and expected < timezone.localdate()

@@ -1,0 +1,70 @@
+"""Admin operations on series, shared by the admin views and usable from code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
+from wagtail.models import BaseViewRestriction, PageViewRestriction
+
+from .models import SeriesPage, SeriesPart
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from wagtail.models import Page
+
+
+def create_forthcoming_part(
+    series: SeriesPage,
+    *,
+    title: str,
+    user: Any,
+    teaser: str = "",
+    expected_date: dt.date | None = None,
+    model: type[Page] = SeriesPart,
+    request: HttpRequest | None = None,
+) -> Page:
+    """Add an announced, unpublished part at the end of ``series``, as Wagtail's "Save draft" does.
+
+    The page is created under the series with ``user`` as its owner, gets its first revision
+    (logged as "wagtail.create" in the page history) and is never published. As in Wagtail's page
+    creation view, the page type's default privacy setting applies.
+
+    It does not check permissions: callers do (see ``permissions.can_add_part``).
+    """
+    part = model(
+        title=title,
+        forthcoming_teaser=teaser,
+        expected_date=expected_date,
+        announce_forthcoming=True,
+        live=False,
+        owner=user,
+    )
+    allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+    if not slugify(title, allow_unicode=allow_unicode):
+        # Wagtail makes the slug from the title; a title of symbols only gives none.
+        part.slug = find_available_slug(series, "part")
+    with transaction.atomic():
+        series.add_child(instance=part)
+        if request is not None:
+            _apply_default_privacy(part, request)
+        # clean=False as in Wagtail's "Save draft": a draft needn't pass full validation.
+        part.save_revision(user=user, log_action=True, clean=False)
+    return part
+
+
+def _apply_default_privacy(page: Page, request: HttpRequest) -> None:
+    """Wagtail's create view does this for every new page (``get_default_privacy_setting``)."""
+    setting = page.get_default_privacy_setting(request)
+    kind = setting["type"]
+    if kind == BaseViewRestriction.NONE:
+        return
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=kind, password=setting.get("password", "")
+    )
+    if kind == BaseViewRestriction.GROUPS:
+        restriction.groups.set(setting["groups"])
