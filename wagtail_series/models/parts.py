@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from ..api.fields import SeriesInfoField, StreamFieldHTMLField
 from ..compat import get_page_model
+from ..panels import SeriesPartContextPanel
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -60,6 +61,8 @@ class SeriesPartMixin(models.Model):
     )
 
     series_panels = [
+        # Read-only: the series, the position and what readers see of the part.
+        SeriesPartContextPanel(),
         MultiFieldPanel(
             [
                 FieldPanel("announce_forthcoming"),
@@ -68,7 +71,7 @@ class SeriesPartMixin(models.Model):
                 FieldPanel("expected_date"),
             ],
             heading=_("Series announcement"),
-        )
+        ),
     ]
 
     # The `series` field in Wagtail's pages API (/api/v2/pages/<id>/). A page type that declares

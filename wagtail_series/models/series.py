@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from ..compat import get_page_model
 from ..forms import SeriesPageForm
+from ..panels import SeriesContentsPanel
 
 BasePage = get_page_model()
 
@@ -72,6 +73,8 @@ class SeriesPage(BasePage):
             ],
             heading=_("Series"),
         ),
+        # Read-only: every part with its state (published, scheduled, forthcoming, hidden, private).
+        SeriesContentsPanel(),
     ]
 
     search_fields = BasePage.search_fields + [index.SearchField("description")]

@@ -1,0 +1,161 @@
+"""Read-only editor panels (wagtail_series.panels): a series' parts, a part's place in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import formats, timezone
+from wagtail.models import PageViewRestriction
+
+from tests.conftest import add_part, make_series, reload, restrict
+from tests.models.admin_helpers import add_url, edit_url, post_edit
+from tests.series_admin_helpers import SCRIPT_ESCAPED, SCRIPT_TITLE, add_part_url, make_editor
+from tests.test_reader import schedule
+from tests.testapp.models import BlogPage
+from wagtail_series.models import SeriesPart
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    return client
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def panel(response, selector: str):
+    assert response.status_code == 200
+    node = BeautifulSoup(response.content, "html.parser").select_one(selector)
+    assert node is not None, f"no {selector}"
+    return node
+
+
+@pytest.fixture
+def series(home):
+    series = make_series(home, "Memories", planned_parts=5)
+    add_part(series, "Magnetic Rose")
+    scheduled = add_part(series, "Stink Bomb", state="draft")
+    schedule(scheduled, timezone.now() + dt.timedelta(days=2))
+    add_part(
+        series,
+        "Cannon Fodder",
+        state="draft",
+        forthcoming_title="The last short",
+        forthcoming_teaser="A city of guns.",
+        expected_date=dt.date(2099, 3, 1),
+    )
+    add_part(series, "Notes", state="draft", announce_forthcoming=False)
+    restrict(add_part(series, "Members"), PageViewRestriction.LOGIN)
+    return reload(series)
+
+
+def test_series_editor_shows_every_part_with_its_state(admin_client, series):
+    contents = panel(admin_client.get(edit_url(series)), "[data-series-contents]")
+    assert "2 published, 2 forthcoming, 1 hidden; 5 planned" in text(contents)
+    rows = [[text(td) for td in tr.find_all("td")] for tr in contents.select("tbody tr")]
+    assert [(r[0], r[1].split(" announced")[0], r[2].split(" ")[0]) for r in rows] == [
+        ("Part 1", "Magnetic Rose", "published"),
+        ("Part 2", "Stink Bomb", "scheduled"),
+        ("Part 3", "Cannon Fodder", "forthcoming"),
+        ("–", "Notes", "hidden"),
+        ("–", "Members", "private"),
+    ]
+    assert rows[1][2].startswith("scheduled for ")
+    assert "announced as “The last short”" in rows[2][1]
+    assert rows[2][3] == "expected " + formats.date_format(dt.date(2099, 3, 1), "DATE_FORMAT")
+    assert rows[4][2] == "private published"
+    links = [a["href"] for a in contents.select("tbody a[href]")]
+    assert links[0] == reverse("wagtailadmin_pages:edit", args=[series.get_children().first().pk])
+    assert contents.select_one(f'a[href^="{add_part_url(series)}?next="]') is not None
+
+
+def test_series_editor_without_add_permission_has_no_add_button(client, series):
+    client.force_login(make_editor("changer", {series: ("change",)}))
+    contents = panel(client.get(edit_url(series)), "[data-series-contents]")
+    assert "Add forthcoming part" not in text(contents)
+
+
+def test_a_new_series_has_no_parts_yet(admin_client, home):
+    from wagtail_series.models import SeriesPage
+
+    contents = panel(admin_client.get(add_url(SeriesPage, home)), "[data-series-contents]")
+    assert "Once the series is saved" in text(contents)
+
+
+def test_a_draft_series_says_readers_see_nothing_yet(admin_client, home):
+    draft = make_series(home, "Unreleased", live=False)
+    add_part(draft, "One", state="draft")
+    contents = panel(admin_client.get(edit_url(draft)), "[data-series-contents]")
+    assert "The series is not published" in text(contents)
+
+
+def test_forthcoming_part_shows_its_place_and_its_announcement(admin_client, series):
+    part = SeriesPart.objects.get(title="Cannon Fodder")
+    context = panel(admin_client.get(edit_url(part)), "[data-series-part-context]")
+    content = text(context)
+    assert "Part of the series Memories" in content
+    assert context.select_one("a")["href"] == edit_url(series)
+    assert "State: forthcoming" in content
+    assert "Readers see it as Part 3 of 5 in Memories." in content
+    preview = text(context.select_one(".series-part-context__preview"))
+    assert preview.startswith("Part 3: The last short coming soon expected")
+    assert "A city of guns." in preview
+
+
+def test_other_part_states(admin_client, series):
+    def content(title):
+        page = SeriesPart.objects.get(title=title)
+        return text(panel(admin_client.get(edit_url(page)), "[data-series-part-context]"))
+
+    assert "Readers see it as Part 1 of 5" in content("Magnetic Rose")
+    assert "coming soon" not in content("Magnetic Rose")
+    assert "scheduled for" in content("Stink Bomb")
+    notes = content("Notes")
+    assert "hidden draft" in notes and "takes no number" in notes
+    assert "It is private" in content("Members")
+
+
+def test_a_new_part_goes_at_the_end(admin_client, series):
+    context = panel(admin_client.get(add_url(SeriesPart, series)), "[data-series-part-context]")
+    assert "A new part goes at the end of the series" in text(context)
+
+
+def test_a_part_type_outside_a_series(admin_client, home):
+    lone = BlogPage(title="Standalone")
+    home.add_child(instance=lone)
+    context = panel(admin_client.get(edit_url(lone)), "[data-series-part-context]")
+    assert "This page is not in a series" in text(context)
+
+
+def test_the_panels_do_not_get_in_the_way_of_saving(admin_client, series):
+    part = SeriesPart.objects.get(title="Cannon Fodder")
+    response = post_edit(admin_client, part, {"forthcoming_teaser": "Edited."})
+    assert response.status_code == 302
+    assert reload(part).forthcoming_teaser == "Edited."
+
+
+def test_titles_and_teasers_are_escaped(admin_client, home):
+    series = make_series(home, SCRIPT_TITLE, slug="evil")
+    part = add_part(
+        series,
+        SCRIPT_TITLE,
+        state="draft",
+        slug="evil-part",
+        forthcoming_title=SCRIPT_TITLE + "!",
+        forthcoming_teaser=SCRIPT_TITLE + "?",
+    )
+    for page in (series, part):
+        html = admin_client.get(edit_url(page)).content.decode()
+        # Wagtail's own form fields carry the value in attributes; our panels render it as text.
+        marker = "data-series-contents" if page == series else "data-series-part-context"
+        start = html.index(marker)
+        fragment = html[start : html.index("</div>\n</div>", start)]
+        assert SCRIPT_TITLE not in fragment
+        assert SCRIPT_ESCAPED in fragment

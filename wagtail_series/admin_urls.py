@@ -1,0 +1,29 @@
+"""Admin URLs of wagtail-series (under /admin/series/, namespace "wagtail_series_admin").
+
+The Series index itself is the modeladmin area (see ``modeladmin``).
+"""
+
+from django.urls import path
+
+from .views.parts import AddForthcomingPartView
+from .views.planner import ForthcomingPartsReportView
+
+app_name = "wagtail_series_admin"
+
+urlpatterns = [
+    path(
+        "forthcoming-parts/",
+        ForthcomingPartsReportView.as_view(),
+        name="forthcoming_parts",
+    ),
+    path(
+        "forthcoming-parts/results/",
+        ForthcomingPartsReportView.as_view(results_only=True),
+        name="forthcoming_parts_results",
+    ),
+    path(
+        "<int:series_id>/add-forthcoming-part/",
+        AddForthcomingPartView.as_view(),
+        name="add_forthcoming_part",
+    ),
+]

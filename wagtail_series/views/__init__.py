@@ -1,0 +1,1 @@
+"""Admin views of wagtail-series, one module per area. They read series through ``reader``."""
