@@ -13,6 +13,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from tests.conftest import (
@@ -106,7 +107,7 @@ def site_with_canaries(home, django_user_model):
 
 
 def reader_urls() -> list[str]:
-    """Every URL a reader could ask for: each page in the tree, live or not, and the API."""
+    """Every URL a reader could ask for: each page in the tree, live or not, the API, the feeds."""
     pages = list(Page.objects.filter(depth__gt=1))
     series_ids = SeriesPage.objects.values_list("pk", flat=True)
     return [
@@ -118,6 +119,13 @@ def reader_urls() -> list[str]:
         *(f"/api/v2/pages/{page.pk}/" for page in pages),
         "/api/v2/pages/?type=wagtail_series.SeriesPart&fields=*",
         "/api/v2/pages/?type=testapp.BlogPage&fields=series,body",
+        # Feeds: every series' RSS, Atom and JSON Feed, and the site-wide feeds.
+        *(
+            series.url + path
+            for series in SeriesPage.objects.all()
+            for path in SeriesPage.FEED_PATHS.values()
+        ),
+        *(reverse(f"wagtail_series_feeds:{kind}") for kind in ("rss", "atom", "json")),
     ]
 
 

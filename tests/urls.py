@@ -14,5 +14,7 @@ api_router.register_endpoint("series", SeriesAPIViewSet)
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("api/v2/", api_router.urls),
+    # The feed of new parts across every series, before Wagtail's catch-all.
+    path("series/feed/", include("wagtail_series.feeds.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -25,7 +25,7 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
             )
         )
     for name, default in DEFAULTS.items():
-        if name in value and type(value[name]) is not type(default):
+        if name in value and not _same_type(value[name], default):
             errors.append(
                 Error(
                     f"{SETTING_NAME}[{name!r}] must be a {type(default).__name__}, "
@@ -42,6 +42,74 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
         if isinstance(value.get(name), int) and value[name] < 1:
             errors.append(
                 Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")
+            )
+    errors.extend(_propagation_errors(value))
+    return errors
+
+
+def _same_type(value: Any, default: Any) -> bool:
+    if isinstance(default, float):
+        # A whole number of seconds is fine where seconds may be fractional.
+        return type(value) in (int, float)
+    return type(value) is type(default)
+
+
+def _propagation_errors(value: dict[str, Any]) -> list[Error]:
+    """Feeds, purging and webhooks: ranges, the endpoint list and the task backend."""
+    errors = []
+    for name in ("FEED_ITEMS", "WEBHOOK_MAX_ATTEMPTS"):
+        if _same_type(value.get(name), 1) and value[name] < 1:
+            errors.append(
+                Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")
+            )
+    for name in ("FEED_CACHE_TIMEOUT", "WEBHOOK_BACKOFF"):
+        if type(value.get(name)) in (int, float) and value[name] < 0:
+            errors.append(
+                Error(f"{SETTING_NAME}[{name!r}] can't be negative.", id="wagtail_series.E004")
+            )
+    if type(value.get("WEBHOOK_TIMEOUT")) in (int, float) and value["WEBHOOK_TIMEOUT"] <= 0:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['WEBHOOK_TIMEOUT'] must be more than 0.", id="wagtail_series.E004"
+            )
+        )
+    namespaces = value.get("API_URL_NAMESPACES")
+    if isinstance(namespaces, list) and not all(isinstance(n, str) for n in namespaces):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['API_URL_NAMESPACES'] must be a list of strings.",
+                id="wagtail_series.E005",
+            )
+        )
+    webhooks = value.get("WEBHOOKS")
+    if isinstance(webhooks, list):
+        for index, endpoint in enumerate(webhooks):
+            if not (
+                isinstance(endpoint, dict)
+                and set(endpoint) == {"url", "secret"}
+                and isinstance(endpoint["url"], str)
+                and endpoint["url"].startswith(("http://", "https://"))
+                and isinstance(endpoint["secret"], str)
+                and endpoint["secret"]
+            ):
+                errors.append(
+                    Error(
+                        f"{SETTING_NAME}['WEBHOOKS'][{index}] must be a dict with an http(s) "
+                        "'url' and a non-empty 'secret', and nothing else.",
+                        id="wagtail_series.E005",
+                    )
+                )
+    backend = value.get("TASK_BACKEND")
+    if isinstance(backend, str):
+        from django_tasks import task_backends
+
+        if backend not in task_backends.settings:
+            errors.append(
+                Error(
+                    f"{SETTING_NAME}['TASK_BACKEND'] is {backend!r}, which is not in TASKS.",
+                    hint="Known task backends: " + ", ".join(sorted(task_backends.settings)),
+                    id="wagtail_series.E006",
+                )
             )
     return errors
 

@@ -25,6 +25,23 @@ DEFAULTS: dict[str, Any] = {
     "API_LIMIT_MAX": 100,
     # The Wagtail image filter for the cover image rendition in API responses.
     "API_COVER_IMAGE_FILTER": "fill-1200x630",
+    # Feeds (RSS, Atom, JSON Feed): the most items one feed lists, newest first.
+    "FEED_ITEMS": 50,
+    # Seconds a rendered feed is kept in Django's default cache (0: not cached). The key holds the
+    # series version, so a change is seen at once by every app server sharing the database.
+    "FEED_CACHE_TIMEOUT": 300,
+    # Namespaces of the hosts' WagtailAPIRouter instances whose series and pages URLs to purge.
+    "API_URL_NAMESPACES": ["wagtailapi"],
+    # Webhook endpoints told about every visible change: [{"url": ..., "secret": ...}].
+    "WEBHOOKS": [],
+    # Seconds to wait for a webhook endpoint to connect and answer, per attempt.
+    "WEBHOOK_TIMEOUT": 5.0,
+    # Attempts per delivery (connection errors, timeouts and 5xx answers are retried).
+    "WEBHOOK_MAX_ATTEMPTS": 4,
+    # Seconds before the first retry; each further retry waits twice as long.
+    "WEBHOOK_BACKOFF": 1.0,
+    # The django-tasks backend alias that runs purges and webhook deliveries.
+    "TASK_BACKEND": "default",
 }
 
 

@@ -42,11 +42,14 @@ __all__ = [
     "EditorEntry",
     "EditorOutline",
     "EntryStatus",
+    "PartDetails",
     "PartPosition",
     "SeriesEntry",
     "SeriesOutline",
     "PartState",
     "forthcoming_part_ids",
+    "get_part_details",
+    "get_public_part_pages",
     "get_editor_outline",
     "get_editor_outlines",
     "get_parent_series",
@@ -54,6 +57,7 @@ __all__ = [
     "get_series_for_part",
     "get_series_outline",
     "get_series_outlines",
+    "series_is_public",
     "series_is_visible",
     "visible_series",
 ]
@@ -215,11 +219,12 @@ def get_series_outlines(
     cache = _request_cache(request)
     missing = [s for s in series_list if ("outline", s.pk) not in cache]
     if missing:
-        _restriction_verdicts_many(missing, request)
+        # Passed on, not only memoised: with no request there is nowhere to memoise them.
+        verdicts = _restriction_verdicts_many(missing, request)
         part_pages = _part_pages_many(missing)
         for series in missing:
             cache[("outline", series.pk)] = _build_outline(
-                series, request, part_pages=part_pages[series.pk]
+                series, request, part_pages=part_pages[series.pk], verdicts=verdicts[series.pk]
             )
     return {s.pk: cache[("outline", s.pk)] for s in series_list}
 
@@ -250,6 +255,17 @@ def visible_series(
 def series_is_visible(series: SeriesPage, request: HttpRequest | None = None) -> bool:
     """Whether ``request`` may see ``series`` at all (live, and passes its view restrictions)."""
     return series.live and _restriction_verdicts(series, request)[0]
+
+
+def series_is_public(series: SeriesPage, request: HttpRequest | None = None) -> bool:
+    """Whether anyone at all, signed in or not, may see ``series`` (e.g. it has public feeds).
+
+    Free for an anonymous ``request`` once its outline is built: its verdicts are an anonymous
+    reader's, already memoised. Otherwise one query (two if group restrictions apply).
+    """
+    if request is not None and _is_anonymous(request):
+        return series_is_visible(series, request)
+    return series_is_visible(series, None)
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:
@@ -306,6 +322,64 @@ def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
     return {pk for pk, parent_path in candidates.items() if parent_path in series_paths}
 
 
+@dataclass(frozen=True, slots=True)
+class PartDetails:
+    """What feeds show of a published part beyond its entry."""
+
+    page_id: int
+    summary: str
+    """The part's ``get_series_summary()``: its intro or its teaser."""
+    author: str
+    """The page owner's full name; empty when unknown (never the username)."""
+
+
+def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:
+    """Summaries and authors of the published ``entries``, by page id: one query per part type.
+
+    Only live pages are read, since a page that is not live holds its draft in its row: an entry
+    that is not published, or a page unpublished meanwhile, gets no details.
+    """
+    ids = {entry.page_id for entry in entries if entry.is_published}
+    details: dict[int, PartDetails] = {}
+    if not ids:
+        return details
+    for model in get_part_models():
+        content_type = ContentType.objects.get_for_model(model)
+        pages = (
+            model.objects.filter(pk__in=ids, live=True, content_type=content_type)
+            .select_related("owner")
+            .only("id", "live", "owner", *model.SUMMARY_FIELDS)
+        )
+        for page in pages:
+            owner = page.owner
+            details[page.pk] = PartDetails(
+                page_id=page.pk,
+                summary=page.get_series_summary() or "",
+                author=(owner.get_full_name() or "").strip() if owner is not None else "",
+            )
+    return details
+
+
+def get_public_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[SeriesPartMixin]]:
+    """The live parts of each series that anyone may open, by series id, in order.
+
+    Whether or not the series itself is live: a part of an unpublished series is still served
+    (without series chrome). A constant number of queries, however many series and parts.
+    Used to tell caches and frontends which pages to refresh; never lists a private part.
+    """
+    verdicts = _restriction_verdicts_many(series_list, None)
+    pages = _part_pages_many(series_list)
+    public: dict[int, list[SeriesPartMixin]] = {}
+    for series in series_list:
+        series_ok, failing_parts = verdicts[series.pk]
+        public[series.pk] = [
+            page
+            for page in pages[series.pk]
+            if series_ok and page.live and page.path not in failing_parts
+        ]
+    return public
+
+
 # --- Internals -----------------------------------------------------------------------------
 
 # Columns read from part pages. Nothing else of a part that is not live may reach a reader.
@@ -333,6 +407,16 @@ def _request_cache(request: HttpRequest | None) -> dict[Any, Any]:
     except AttributeError:
         request._wagtail_series_cache = {}  # type: ignore[attr-defined]
         return request._wagtail_series_cache  # type: ignore[attr-defined]
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    """Whether ``request`` passes exactly the restrictions an anonymous reader passes (none)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    key = PageViewRestriction.passed_view_restrictions_session_key
+    return session is None or not session.get(key)
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -458,10 +542,13 @@ def _build_outline(
     request: HttpRequest | None,
     previewing: Page | None = None,
     part_pages: list[SeriesPartMixin] | None = None,
+    verdicts: tuple[bool, set[str]] | None = None,
 ) -> SeriesOutline:
     series_url = series.get_url(request)
     is_preview = bool(getattr(request, "is_preview", False))
-    series_ok, failing_parts = _restriction_verdicts(series, request)
+    series_ok, failing_parts = (
+        verdicts if verdicts is not None else _restriction_verdicts(series, request)
+    )
     if not series_ok or not (series.live or is_preview):
         return SeriesOutline(series=series, url=series_url, entries=())
 

@@ -82,8 +82,19 @@ class SeriesPartMixin(models.Model):
     # a page's row holds its latest draft, so nothing else of it may reach a reader.
     ANNOUNCEMENT_FIELDS = ("forthcoming_title", "forthcoming_teaser", "expected_date")
 
+    # The columns ``get_series_summary`` reads. The reader loads them, in bulk, for live parts only.
+    SUMMARY_FIELDS: tuple[str, ...] = ("forthcoming_teaser",)
+
     class Meta:
         abstract = True
+
+    def get_series_summary(self) -> str:
+        """A short plain-text summary of this part, for feeds. Only ever asked of live parts.
+
+        Override it, with ``SUMMARY_FIELDS`` naming the columns it reads, to use a field of your
+        page type (``SeriesPart`` uses its intro). The default is the forthcoming teaser.
+        """
+        return self.forthcoming_teaser
 
 
 class SeriesPart(SeriesPartMixin, BasePage):
@@ -122,9 +133,14 @@ class SeriesPart(SeriesPartMixin, BasePage):
     subpage_types: list[str] = []
     template = "wagtail_series/series_part.html"
 
+    SUMMARY_FIELDS = ("intro", "forthcoming_teaser")
+
     class Meta:
         verbose_name = _("series part")
         verbose_name_plural = _("series parts")
+
+    def get_series_summary(self) -> str:
+        return self.intro or self.forthcoming_teaser
 
 
 def get_part_models() -> list[type[Page]]:

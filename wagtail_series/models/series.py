@@ -7,6 +7,8 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as routable_path
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.search import index
@@ -31,8 +33,12 @@ class SeriesPageTag(TaggedItemBase):
     )
 
 
-class SeriesPage(BasePage):
-    """A series: its parts are the part pages directly beneath it, in the page tree's order."""
+class SeriesPage(RoutablePageMixin, BasePage):
+    """A series: its parts are the part pages directly beneath it, in the page tree's order.
+
+    It also serves the series' feeds at ``feed/``, ``feed/atom/`` and ``feed/json/`` below its
+    URL (a part page with the slug "feed" would be hidden by them).
+    """
 
     description = RichTextField(_("description"), blank=True)
     cover_image = models.ForeignKey(
@@ -92,3 +98,30 @@ class SeriesPage(BasePage):
         from .parts import get_part_models
 
         return [m for m in super().allowed_subpage_models() if m in get_part_models()]
+
+    # The feeds, below the series URL. Wagtail's frontend cache purges them with the page.
+    FEED_PATHS = {"rss": "feed/", "atom": "feed/atom/", "json": "feed/json/"}
+
+    def get_cached_paths(self) -> list[str]:
+        return ["/", *self.FEED_PATHS.values()]
+
+    @routable_path("feed/", name="series_feed_rss")
+    def rss_feed(self, request):
+        from ..feeds.views import serve_series_feed
+
+        return serve_series_feed(request, self, "rss")
+
+    @routable_path("feed/atom/", name="series_feed_atom")
+    def atom_feed(self, request):
+        from ..feeds.views import serve_series_feed
+
+        return serve_series_feed(request, self, "atom")
+
+    @routable_path("feed/json/", name="series_feed_json")
+    def json_feed(self, request):
+        from ..feeds.views import serve_series_feed
+
+        return serve_series_feed(request, self, "json")
+
+    # Feeds show what anonymous readers see; see wagtail_series.feeds.views.hide_private_feeds.
+    rss_feed.is_series_feed = atom_feed.is_series_feed = json_feed.is_series_feed = True

@@ -70,16 +70,40 @@ def series_part_nav(context: template.Context, page: Page | None = None) -> dict
 
 @register.inclusion_tag("wagtail_series/includes/head.html", takes_context=True)
 def series_head(context: template.Context, page: Page | None = None) -> dict[str, Any]:
-    """``{% series_head [page] %}`` in ``<head>``: ``<link rel="prev/next">`` and JSON-LD."""
+    """``{% series_head [page] %}`` in ``<head>``: ``<link rel="prev/next">``, feed autodiscovery
+    ``<link rel="alternate">`` and JSON-LD."""
     page, request = _page_and_request(context, page)
     position = None
+    outline = None
     json_ld: SafeString | str = ""
     if isinstance(page, SeriesPage):
-        json_ld = structured_data.json_ld_script(
-            structured_data.series_data(reader.get_series_outline(page, request), request)
-        )
+        outline = reader.get_series_outline(page, request)
+        json_ld = structured_data.json_ld_script(structured_data.series_data(outline, request))
     elif page is not None:
         position = reader.get_part_position(page, request)
         if position is not None:
+            outline = position.outline
             json_ld = structured_data.json_ld_script(structured_data.part_data(position, request))
-    return {"position": position, "json_ld": json_ld, "request": request}
+    return {
+        "position": position,
+        "json_ld": json_ld,
+        "feeds": _feed_links(outline, request),
+        "request": request,
+    }
+
+
+def _feed_links(outline: reader.SeriesOutline | None, request: Any) -> list[dict[str, str]]:
+    """``<link rel="alternate">`` targets for the series' feeds, when it has public feeds."""
+    if outline is None or not outline.url or not outline.series.live:
+        return []
+    if not reader.series_is_public(outline.series, request):  # feeds list public parts only
+        return []
+    base = outline.url
+    return [
+        {"type": content_type, "title": f"{outline.title} ({name})", "href": base + path}
+        for content_type, name, path in (
+            ("application/rss+xml", "RSS", SeriesPage.FEED_PATHS["rss"]),
+            ("application/atom+xml", "Atom", SeriesPage.FEED_PATHS["atom"]),
+            ("application/feed+json", "JSON Feed", SeriesPage.FEED_PATHS["json"]),
+        )
+    ]

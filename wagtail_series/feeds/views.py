@@ -1,0 +1,419 @@
+"""Feed views: RSS 2.0 and Atom 1.0 through Django's syndication framework, and JSON Feed 1.1.
+
+Feeds are public documents: they list what an anonymous reader sees (``reader`` with no
+request), whoever asks, so every subscriber, cache and CDN gets the same bytes. A series that
+anonymous readers can't see (not live, or under a view restriction) has no feed: 404.
+
+Items are the published parts only, newest first. Conditional GET: the ETag and Last-Modified
+come from the series' ``SeriesVersion``, so a 304 is answered without building the feed, and a
+rendered feed is kept in Django's cache under a key holding that version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+from wagtail.models import Site
+
+from .. import reader
+from ..conf import series_settings
+from ..models import SeriesPage
+from ..models.versions import ALL_SERIES, SeriesVersion
+from .text import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, clean, plain_text
+
+__all__ = [
+    "FEED_KINDS",
+    "FeedData",
+    "FeedItem",
+    "hide_private_feeds",
+    "serve_series_feed",
+    "series_feed_data",
+    "site_feed",
+    "site_feed_data",
+]
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+FEED_KINDS = ("rss", "atom", "json")
+COVER_IMAGE_FILTER = "fill-512x512"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str
+    """A tag: URI from the part's page id: stable across edits, moves and republishing."""
+    title: str
+    link: str
+    summary: str
+    published: datetime | None
+    updated: datetime | None
+    author: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedData:
+    """One feed, whatever its format: cleaned text and absolute URLs only."""
+
+    title: str
+    link: str
+    description: str
+    feed_url: str
+    author: str
+    categories: tuple[str, ...] = ()
+    image_url: str | None = None
+    items: tuple[FeedItem, ...] = field(default=())
+
+
+# --- Building the data, from the reader ----------------------------------------------------
+
+
+def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> FeedData:
+    """The feed of one series, as anonymous readers see it."""
+    outline = reader.get_series_outline(series, None)
+    categories = tuple(sorted(clean(tag.name) for tag in series.tags.all()))
+    link = request.build_absolute_uri(outline.url or "/")
+    items = _items(
+        [(outline, entry) for entry in outline.published],
+        request,
+        categories={series.pk: categories},
+        with_series_title=False,
+    )
+    return FeedData(
+        title=clean(series.title, TITLE_MAX_LENGTH),
+        link=link,
+        description=plain_text(series.description, SUMMARY_MAX_LENGTH)
+        or clean(series.title, TITLE_MAX_LENGTH),
+        feed_url=request.build_absolute_uri(),
+        author=_site_name(request),
+        categories=categories,
+        image_url=_cover_image_url(series, request),
+        items=items,
+    )
+
+
+def site_feed_data(request: HttpRequest, kind: str) -> FeedData:
+    """New parts across every live series of the request's site that anyone may read."""
+    site = Site.find_for_request(request)
+    candidates = SeriesPage.objects.all()
+    if site is not None:
+        candidates = candidates.in_site(site)
+    series_list = list(reader.visible_series(candidates, None).prefetch_related("tags"))
+    outlines = reader.get_series_outlines(series_list, None)
+    published = [(outline, entry) for outline in outlines.values() for entry in outline.published]
+    categories = {
+        series.pk: tuple(sorted(clean(tag.name) for tag in series.tags.all()))
+        for series in series_list
+    }
+    site_name = _site_name(request)
+    return FeedData(
+        title=clean(_("%(site)s: new parts of every series") % {"site": site_name}),
+        link=request.build_absolute_uri("/"),
+        description=clean(_("The latest parts of every series on %(site)s.") % {"site": site_name}),
+        feed_url=request.build_absolute_uri(),
+        author=site_name,
+        items=_items(published, request, categories=categories, with_series_title=True),
+    )
+
+
+def _items(
+    published: list[tuple[reader.SeriesOutline, reader.SeriesEntry]],
+    request: HttpRequest,
+    *,
+    categories: dict[int, tuple[str, ...]],
+    with_series_title: bool,
+) -> tuple[FeedItem, ...]:
+    oldest = datetime(1970, 1, 1, tzinfo=UTC)
+    published.sort(key=lambda pair: pair[1].first_published_at or oldest, reverse=True)
+    published = published[: series_settings.FEED_ITEMS]
+    details = reader.get_part_details(entry for _outline, entry in published)
+    items = []
+    for outline, entry in published:
+        detail = details.get(entry.page_id)
+        if detail is None:  # unpublished since the outline was read
+            continue
+        title = f"{entry.label}: {entry.title}"
+        if with_series_title:
+            title = f"{outline.title}, {title}"
+        link = request.build_absolute_uri(entry.url)
+        items.append(
+            FeedItem(
+                id=_part_id(entry, link),
+                title=clean(title, TITLE_MAX_LENGTH),
+                link=link,
+                summary=clean(detail.summary, SUMMARY_MAX_LENGTH),
+                published=entry.first_published_at,
+                updated=entry.last_published_at or entry.first_published_at,
+                author=clean(detail.author, TITLE_MAX_LENGTH),
+                categories=categories.get(outline.series_id, ()),
+            )
+        )
+    return tuple(items)
+
+
+def _part_id(entry: reader.SeriesEntry, link: str) -> str:
+    # RFC 4151 tag URI: the site's host, a date the part already existed on, and the page id.
+    # Nothing in it changes when the part is edited, moved or republished.
+    host = urlsplit(link).hostname or "localhost"
+    since = entry.first_published_at.date().isoformat() if entry.first_published_at else "2000"
+    return f"tag:{host},{since}:wagtail-series/part/{entry.page_id}"
+
+
+def _site_name(request: HttpRequest) -> str:
+    site = Site.find_for_request(request)
+    name = (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", "")
+    return clean(name or request.get_host(), TITLE_MAX_LENGTH)
+
+
+def _cover_image_url(series: SeriesPage, request: HttpRequest) -> str | None:
+    if not series.cover_image_id:
+        return None
+    try:
+        rendition = series.cover_image.get_rendition(COVER_IMAGE_FILTER)
+    except Exception:  # a missing or broken file must not take the feed down
+        return None
+    return request.build_absolute_uri(rendition.url)
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+class _RssWithImage(Rss201rev2Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("image_url"):
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["image_url"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+
+class _AtomWithLogo(Atom1Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("image_url"):
+            handler.addQuickElement("logo", self.feed["image_url"])
+
+
+class _SyndicationFeed(Feed):
+    """Django's syndication view over a ``FeedData`` (``get_object`` returns it)."""
+
+    def __init__(self, feed_type: type) -> None:
+        self.feed_type = feed_type
+
+    def get_object(self, request: HttpRequest, data: FeedData) -> FeedData:
+        return data
+
+    def title(self, data: FeedData) -> str:
+        return data.title
+
+    def link(self, data: FeedData) -> str:
+        return data.link
+
+    def description(self, data: FeedData) -> str:
+        return data.description
+
+    def subtitle(self, data: FeedData) -> str:
+        return data.description
+
+    def feed_url(self, data: FeedData) -> str:
+        return data.feed_url
+
+    def author_name(self, data: FeedData) -> str:
+        return data.author
+
+    def categories(self, data: FeedData) -> tuple[str, ...]:
+        return data.categories
+
+    def feed_extra_kwargs(self, data: FeedData) -> dict[str, Any]:
+        return {"image_url": data.image_url}
+
+    def items(self, data: FeedData) -> tuple[FeedItem, ...]:
+        return data.items
+
+    def item_title(self, item: FeedItem) -> str:
+        return item.title
+
+    def item_link(self, item: FeedItem) -> str:
+        return item.link
+
+    def item_description(self, item: FeedItem) -> str:
+        # RSS descriptions and Atom summaries (type="html") are HTML: the summary is plain text.
+        return escape(item.summary)
+
+    def item_guid(self, item: FeedItem) -> str:
+        return item.id
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: FeedItem) -> datetime | None:
+        return item.published
+
+    def item_updateddate(self, item: FeedItem) -> datetime | None:
+        return item.updated
+
+    def item_author_name(self, item: FeedItem) -> str | None:
+        return item.author or None
+
+    def item_categories(self, item: FeedItem) -> tuple[str, ...]:
+        return item.categories
+
+
+def _render_json(data: FeedData) -> HttpResponse:
+    def date(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": data.title,
+        "home_page_url": data.link,
+        "feed_url": data.feed_url,
+        "description": data.description,
+        "language": settings.LANGUAGE_CODE,
+        "authors": [{"name": data.author}],
+        "items": [],
+    }
+    if data.image_url:
+        feed["icon"] = data.image_url
+    for item in data.items:
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "url": item.link,
+            "title": item.title,
+            "content_text": item.summary or item.title,
+            "date_published": date(item.published),
+            "date_modified": date(item.updated),
+        }
+        if item.summary:
+            entry["summary"] = item.summary
+        if item.author:
+            entry["authors"] = [{"name": item.author}]
+        if item.categories:
+            entry["tags"] = list(item.categories)
+        feed["items"].append({k: v for k, v in entry.items() if v is not None})
+    body = json.dumps(feed, ensure_ascii=False, indent=1)
+    return HttpResponse(body, content_type="application/feed+json; charset=utf-8")
+
+
+_FEED_TYPES = {"rss": _RssWithImage, "atom": _AtomWithLogo}
+
+
+def _render(kind: str, request: HttpRequest, data: FeedData) -> HttpResponse:
+    if kind == "json":
+        return _render_json(data)
+    response = _SyndicationFeed(_FEED_TYPES[kind])(request, data=data)
+    # Django sets Last-Modified from the newest item; ours comes from the series version.
+    del response.headers["Last-Modified"]
+    return response
+
+
+# --- Conditional GET and caching -----------------------------------------------------------
+
+
+class _Validators:
+    """ETag, Last-Modified and cache key of one feed, from its ``SeriesVersion`` (one query)."""
+
+    def __init__(self, request: HttpRequest, version_id: int, kind: str) -> None:
+        row = (
+            SeriesVersion.objects.filter(series_id=version_id)
+            .values_list("version", "changed_at")
+            .first()
+        )
+        self.version, self.changed_at = row if row else (0, None)
+        parts = (
+            kind,
+            version_id,
+            self.version,
+            # Versions start again from 0 in a new database; the time of the change does not.
+            self.changed_at.isoformat() if self.changed_at else "",
+            request.scheme,
+            request.get_host(),
+            series_settings.FEED_ITEMS,
+            settings.LANGUAGE_CODE,
+        )
+        self.digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    def etag(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        return f'"{self.digest}"'
+
+    def last_modified(self, request: HttpRequest, *args: Any, **kwargs: Any) -> datetime | None:
+        return self.changed_at
+
+    @property
+    def cache_key(self) -> str:
+        return f"wagtail_series:feed:{self.digest}"
+
+
+def _serve(
+    request: HttpRequest, version_id: int, kind: str, build: Callable[[], FeedData]
+) -> HttpResponse:
+    if kind not in FEED_KINDS:
+        raise Http404
+    validators = _Validators(request, version_id, kind)
+
+    @require_safe
+    @condition(etag_func=validators.etag, last_modified_func=validators.last_modified)
+    def view(request: HttpRequest) -> HttpResponse:
+        timeout = series_settings.FEED_CACHE_TIMEOUT
+        cached = cache.get(validators.cache_key) if timeout else None
+        if cached is not None:
+            content_type, body = cached
+            return HttpResponse(body, content_type=content_type)
+        response = _render(kind, request, build())
+        if timeout:
+            cache.set(validators.cache_key, (response["Content-Type"], response.content), timeout)
+        return response
+
+    return view(request)
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+def hide_private_feeds(
+    page: Any, request: HttpRequest, serve_args: Iterable[Any], serve_kwargs: dict
+) -> None:
+    """``before_serve_page`` hook: the feed of a series anonymous readers can't see is a 404.
+
+    Runs before Wagtail's own view restriction check, which would otherwise answer with a login
+    redirect or a password form: feeds never list private parts, even for those who pass.
+    """
+    serve_args = tuple(serve_args)
+    if not (isinstance(page, SeriesPage) and serve_args):
+        return
+    if getattr(serve_args[0], "is_series_feed", False) and not _is_public(page, request):
+        raise Http404
+
+
+def _is_public(series: SeriesPage, request: HttpRequest) -> bool:
+    key = ("wagtail_series_feed_public", series.pk)
+    memo = request.__dict__.setdefault("_wagtail_series_feed_memo", {})
+    if key not in memo:
+        memo[key] = reader.series_is_visible(series, None)
+    return memo[key]
+
+
+def serve_series_feed(request: HttpRequest, series: SeriesPage, kind: str) -> HttpResponse:
+    """The ``kind`` ("rss", "atom" or "json") feed of ``series``; 404 unless it is public."""
+    if not _is_public(series, request):
+        raise Http404
+    return _serve(request, series.pk, kind, lambda: series_feed_data(series, request, kind))
+
+
+def site_feed(request: HttpRequest, kind: str = "rss") -> HttpResponse:
+    """The feed of new parts across every public series of the request's site."""
+    return _serve(request, ALL_SERIES, kind, lambda: site_feed_data(request, kind))
