@@ -66,19 +66,19 @@ def test_index_lists_series_with_their_figures(admin_client, site):
     assert list(rows) == ["Finished", "Memories", "Planned"]
     memories = rows["Memories"]
     assert memories["Status"] == "Ongoing"
-    assert (memories["Published"], memories["Forthcoming"], memories["Planned"]) == ("1", "2", "4")
+    assert memories["Parts"] == "1 published 2 forthcoming 4 planned"
     due = formats.date_format(TODAY - dt.timedelta(days=1), "DATE_FORMAT")
     assert memories["Next expected"] == f"Part 3: Cannon Fodder ({due})"
     assert memories["Overdue"] == "1 overdue"
     first_published = reload(site["memories"]).get_children().live().first().first_published_at
-    assert memories["Last published part"] == formats.date_format(
+    assert memories["Last published"] == formats.date_format(
         timezone.localtime(first_published), "DATE_FORMAT"
     )
     assert rows["Finished"]["Status"] == "Complete"
     assert rows["Finished"]["Next expected"] == "–"
     assert rows["Finished"]["Overdue"] == "–"
     assert rows["Planned"]["Status"] == "Ongoing (series not published)"
-    assert rows["Planned"]["Last published part"] == "–"
+    assert rows["Planned"]["Last published"] == "–"
 
 
 def test_index_links_to_the_page_editor_the_live_page_and_the_actions(admin_client, site):
@@ -174,4 +174,12 @@ def test_index_queries_do_not_grow(
             response = client.get(series_index_url())
         rows = table(response)
         assert len(rows) == series_count
-        assert {row["Published"] for row in rows.values()} == {str(parts - 1)}
+        assert {row["Parts"] for row in rows.values()} == {f"{parts - 1} published 1 forthcoming"}
+
+
+def test_add_series_offers_only_pages_that_take_a_series(admin_client, site):
+    response = admin_client.get(reverse("wagtail_series_seriespage_modeladmin_choose_parent"))
+    assert response.status_code == 200
+    choices = [label for _, label in response.context["form"].fields["parent_page"].choices]
+    # Not the series themselves (they only take parts), not the tree's root node.
+    assert [str(label) for label in choices] == ["Welcome to your new Wagtail site!"]

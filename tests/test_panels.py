@@ -74,12 +74,15 @@ def test_series_editor_shows_every_part_with_its_state(admin_client, series):
     links = [a["href"] for a in contents.select("tbody a[href]")]
     assert links[0] == reverse("wagtailadmin_pages:edit", args=[series.get_children().first().pk])
     assert contents.select_one(f'a[href^="{add_part_url(series)}?next="]') is not None
+    add_subpage = reverse("wagtailadmin_pages:add_subpage", args=[series.pk])
+    assert contents.select_one(f'a[href="{add_subpage}"]').get_text() == "Write a new part"
 
 
 def test_series_editor_without_add_permission_has_no_add_button(client, series):
     client.force_login(make_editor("changer", {series: ("change",)}))
     contents = panel(client.get(edit_url(series)), "[data-series-contents]")
     assert "Add forthcoming part" not in text(contents)
+    assert "Write a new part" not in text(contents)
 
 
 def test_a_new_series_has_no_parts_yet(admin_client, home):

@@ -1,7 +1,7 @@
 """The "Series" admin menu area, built with wagtail-modeladmin (the only module importing it).
 
 - "All series": every series the user may work on (``permissions.series_for_user``) with its
-  status, published / forthcoming / planned counts, next expected part, overdue flag and last
+  status, its published, forthcoming and planned parts, next expected part, overdue flag and last
   published part; filters by status and tag; search by title; links to Wagtail's page editor,
   the live page, the "Add forthcoming part" form and the report.
 - "Forthcoming parts": the report (``views.planner``).
@@ -17,16 +17,18 @@ from urllib.parse import urlencode
 
 from django.contrib.admin import SimpleListFilter, display
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.helpers import PageButtonHelper
+from wagtail.models import get_page_models
+from wagtail_modeladmin.helpers import PageButtonHelper, PagePermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
@@ -80,6 +82,23 @@ class SeriesIndexView(IndexView):
             item._series_editor_outline = outlines[item.pk]
         context["object_list"] = series
         return context
+
+
+class SeriesPermissionHelper(PagePermissionHelper):
+    def get_valid_parent_pages(self, user: Any) -> QuerySet:
+        """Where "Add series" may create one: modeladmin checks only ``parent_page_types``.
+
+        It misses a parent's own rules (a series only takes parts, through its
+        ``allowed_subpage_models``), and offers the tree's root node, which is no page.
+        """
+        refusing = [m for m in get_page_models() if self.model not in m.allowed_subpage_models()]
+        refusing_types = ContentType.objects.get_for_models(*refusing).values()
+        return (
+            super()
+            .get_valid_parent_pages(user)
+            .exclude(content_type__in=refusing_types)
+            .exclude(depth=1)
+        )
 
 
 class SeriesButtonHelper(PageButtonHelper):
@@ -142,12 +161,11 @@ class SeriesAdmin(ModelAdmin):
     menu_icon = "list-ol"
     index_view_class = SeriesIndexView
     button_helper_class = SeriesButtonHelper
+    permission_helper_class = SeriesPermissionHelper
     list_display = (
         "title",
         "series_status",
-        "published_parts",
-        "forthcoming_parts",
-        "planned_parts_column",
+        "parts",
         "next_expected",
         "overdue",
         "last_published",
@@ -170,17 +188,16 @@ class SeriesAdmin(ModelAdmin):
             return _("%(status)s (series not published)") % {"status": status}
         return status
 
-    @display(description=gettext_lazy("published"))
-    def published_parts(self, obj: SeriesPage) -> int:
-        return _outline(obj).published_count
-
-    @display(description=gettext_lazy("forthcoming"))
-    def forthcoming_parts(self, obj: SeriesPage) -> int:
-        return _outline(obj).forthcoming_count
-
-    @display(description=gettext_lazy("planned"))
-    def planned_parts_column(self, obj: SeriesPage) -> int | str:
-        return obj.planned_parts or ""
+    @display(description=gettext_lazy("parts"))
+    def parts(self, obj: SeriesPage) -> str:
+        outline = _outline(obj)
+        lines = [
+            ("published", _("%(count)d published") % {"count": outline.published_count}),
+            ("forthcoming", _("%(count)d forthcoming") % {"count": outline.forthcoming_count}),
+        ]
+        if obj.planned_parts:
+            lines.append(("planned", _("%(count)d planned") % {"count": obj.planned_parts}))
+        return format_html_join("", '<span class="series-count series-count--{}">{}</span>', lines)
 
     @display(description=gettext_lazy("next expected"))
     def next_expected(self, obj: SeriesPage) -> str:
@@ -207,7 +224,7 @@ class SeriesAdmin(ModelAdmin):
             _("%(count)d overdue") % {"count": count},
         )
 
-    @display(description=gettext_lazy("last published part"))
+    @display(description=gettext_lazy("last published"))
     def last_published(self, obj: SeriesPage) -> str:
         when = _outline(obj).last_published_at
         if when is None:
