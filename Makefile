@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check docs docs-serve ci clean
+.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api docs docs-serve ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -50,11 +50,11 @@ test-swapped-page-model: install ## Run the suite with Wagtail 8's page model sw
 
 lint: install ## ruff check
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check wagtail_series tests example_site
+	$(BIN)/ruff format --check wagtail_series tests example_site scripts
 
 format: install ## ruff format and fix imports
 	$(BIN)/ruff check --fix --select I .
-	$(BIN)/ruff format wagtail_series tests example_site
+	$(BIN)/ruff format wagtail_series tests example_site scripts
 
 migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on Wagtail 8 and 7.4
 	$(BIN)/python tests/manage.py makemigrations --check --dry-run
@@ -63,6 +63,9 @@ migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on 
 	$(MANAGE) makemigrations --check --dry-run
 	cd example_site && ../$(VENV74)/bin/python manage.py makemigrations --check --dry-run
 	$(MANAGE) check --fail-level WARNING
+
+fuzz-api: install ## Fuzz the running example site's API with schemathesis against its OpenAPI document
+	$(BIN)/python scripts/fuzz_api.py
 
 docs: install ## Build the docs with warnings as errors
 	$(BIN)/mkdocs build --strict --site-dir site
