@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api docs docs-serve ci clean
+.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench docs docs-serve ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -50,11 +50,11 @@ test-swapped-page-model: install ## Run the suite with Wagtail 8's page model sw
 
 lint: install ## ruff check
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check wagtail_series tests example_site scripts
+	$(BIN)/ruff format --check wagtail_series tests example_site bench scripts
 
 format: install ## ruff format and fix imports
 	$(BIN)/ruff check --fix --select I .
-	$(BIN)/ruff format wagtail_series tests example_site scripts
+	$(BIN)/ruff format wagtail_series tests example_site bench scripts
 
 migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on Wagtail 8 and 7.4
 	$(BIN)/python tests/manage.py makemigrations --check --dry-run
@@ -66,6 +66,10 @@ migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on 
 
 fuzz-api: install ## Fuzz the running example site's API with schemathesis against its OpenAPI document
 	$(BIN)/python scripts/fuzz_api.py
+
+bench: install ## Time the series endpoint against stock API v2 (SQLite and PostgreSQL; see bench/)
+	bash .ci/postgres-up
+	$(BIN)/python bench/api_bench.py
 
 docs: install ## Build the docs with warnings as errors
 	$(BIN)/mkdocs build --strict --site-dir site
