@@ -23,6 +23,19 @@ def test_valid_settings_pass(settings):
         ({"API_MAX_PARTS": True}, ["wagtail_series.E003"]),
         ({"API_CACHE_MAX_AGE": -1}, ["wagtail_series.E004"]),
         ({"API_LIMIT_MAX": 0}, ["wagtail_series.E004"]),
+        ({"FEED_ITEMS": 0}, ["wagtail_series.E004"]),
+        ({"FEED_CACHE_TIMEOUT": -1}, ["wagtail_series.E004"]),
+        ({"WEBHOOK_TIMEOUT": 0}, ["wagtail_series.E004"]),
+        ({"WEBHOOK_TIMEOUT": "5"}, ["wagtail_series.E003"]),
+        ({"WEBHOOK_MAX_ATTEMPTS": 0}, ["wagtail_series.E004"]),
+        ({"WEBHOOK_BACKOFF": -0.5}, ["wagtail_series.E004"]),
+        ({"API_URL_NAMESPACES": "wagtailapi"}, ["wagtail_series.E003"]),
+        ({"API_URL_NAMESPACES": [1]}, ["wagtail_series.E005"]),
+        ({"WEBHOOKS": [{"url": "https://x.example/hook"}]}, ["wagtail_series.E005"]),
+        ({"WEBHOOKS": [{"url": "ftp://x.example/", "secret": "s"}]}, ["wagtail_series.E005"]),
+        ({"WEBHOOKS": [{"url": "https://x.example/", "secret": ""}]}, ["wagtail_series.E005"]),
+        ({"WEBHOOKS": ["https://x.example/"]}, ["wagtail_series.E005"]),
+        ({"TASK_BACKEND": "nope"}, ["wagtail_series.E006"]),
     ],
 )
 def test_bad_settings_are_reported(settings, value, expected):
@@ -45,3 +58,17 @@ def test_part_types_without_the_series_api_field_are_warned_about(monkeypatch):
     monkeypatch.setattr(BlogPage, "api_fields", [APIField("summary")])
     (warning,) = check_part_api_fields()
     assert warning.id == "wagtail_series.W001" and warning.obj is BlogPage
+
+
+def test_valid_propagation_settings_pass(settings):
+    value = {
+        "WEBHOOKS": [{"url": "https://frontend.example/api/revalidate", "secret": "s"}],
+        "WEBHOOK_TIMEOUT": 2,  # a whole number of seconds is fine
+        "WEBHOOK_BACKOFF": 0,
+        "WEBHOOK_MAX_ATTEMPTS": 1,
+        "FEED_ITEMS": 10,
+        "FEED_CACHE_TIMEOUT": 0,
+        "API_URL_NAMESPACES": [],
+        "TASK_BACKEND": "default",
+    }
+    assert ids(value, settings) == []

@@ -20,3 +20,14 @@ def test_override_settings_is_seen_at_once(settings):
 def test_unknown_name_is_an_error():
     with pytest.raises(AttributeError, match="no setting 'NOPE'"):
         series_settings.NOPE  # noqa: B018
+
+
+def test_feed_and_propagation_defaults():
+    assert series_settings.FEED_ITEMS == 50
+    assert series_settings.FEED_CACHE_TIMEOUT == 300
+    assert series_settings.API_URL_NAMESPACES == ["wagtailapi"]
+    assert series_settings.WEBHOOKS == []
+    assert series_settings.WEBHOOK_TIMEOUT == 5.0
+    assert series_settings.WEBHOOK_MAX_ATTEMPTS == 4
+    assert series_settings.WEBHOOK_BACKOFF == 1.0
+    assert series_settings.TASK_BACKEND == "default"

@@ -40,3 +40,39 @@ def test_a_rolled_back_change_leaves_no_trace():
         series_changed([5], event="test")
         raise RuntimeError("the publish failed")
     assert SeriesVersion.objects.get(series_id=5).version == 1
+
+
+@pytest.mark.django_db
+def test_a_batch_gathers_committed_changes_into_one_purge(
+    memories, settings, django_capture_on_commit_callbacks
+):
+    from tests.conftest import publish, reload
+    from tests.support import RecordingBackend
+    from wagtail_series import propagation
+
+    pages = memories()
+    settings.WAGTAILFRONTENDCACHE = {"r": {"BACKEND": "tests.support.RecordingBackend"}}
+    RecordingBackend.batches = []
+    with propagation.batch(), django_capture_on_commit_callbacks(execute=True):
+        publish(pages["stink"])
+        publish(pages["cannon"])
+        reload(pages["rose"]).unpublish()
+    assert len(RecordingBackend.batches) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(pages["rose"])
+        reload(pages["stink"]).unpublish()
+    assert len(RecordingBackend.batches) == 3  # outside a batch: one per committed change
+
+
+@pytest.mark.django_db
+def test_a_failing_purge_never_fails_the_change(
+    memories, settings, django_capture_on_commit_callbacks, caplog
+):
+    from tests.conftest import publish, reload
+
+    pages = memories()
+    settings.WAGTAILFRONTENDCACHE = {"r": {"BACKEND": "tests.support.NoSuchBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        stink = publish(pages["stink"])
+    assert reload(stink).live
+    assert "propagating" in caplog.text

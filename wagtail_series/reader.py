@@ -57,6 +57,7 @@ __all__ = [
     "get_series_for_part",
     "get_series_outline",
     "get_series_outlines",
+    "page_is_public",
     "series_is_public",
     "series_is_visible",
     "visible_series",
@@ -266,6 +267,15 @@ def series_is_public(series: SeriesPage, request: HttpRequest | None = None) -> 
     if request is not None and _is_anonymous(request):
         return series_is_visible(series, request)
     return series_is_visible(series, None)
+
+
+def page_is_public(page: Page, *, ignoring: PageViewRestriction | None = None) -> bool:
+    """Whether anonymous readers pass the view restrictions on ``page`` and its ancestors (there
+    are none, but ``ignoring``), whether or not it is live. One query."""
+    restrictions = PageViewRestriction.objects.filter(page__path__in=_ancestor_paths(page.path))
+    if ignoring is not None:
+        restrictions = restrictions.exclude(pk=ignoring.pk)
+    return not restrictions.exists()
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:

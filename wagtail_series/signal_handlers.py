@@ -1,20 +1,34 @@
 """Receivers that turn page, restriction and site events into ``propagation.series_changed``.
 
-Each receiver only works out which series are affected; ``propagation`` decides what follows.
-Connected in ``WagtailSeriesAppConfig.ready()`` through ``register_signal_handlers()``.
+Each receiver only works out which series are affected, which page the event is about and what
+kind of event it is; ``propagation`` decides what follows. Connected in
+``WagtailSeriesAppConfig.ready()`` through ``register_signal_handlers()``.
+
+Event names (the webhook ``event``): "published" (a part, a series or a page above it went
+live or published changes), "scheduled" (a never-published page got a go-live date: it stays
+forthcoming, with a new expected date), "unpublished" (by hand or by expiry), "deleted",
+"moved" (moved, reordered or renamed), "restriction", "updated" (an announced draft's
+announcement changed), "site". "saved" only bumps the series version: a live page's row is
+saved on its way to being published, and a revision or draft changes nothing readers see.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.models import PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from . import propagation
+from . import propagation, reader
 from .compat import get_page_model
-from .models import SeriesPage, get_part_models
+from .models import SeriesPage, SeriesPartMixin, get_part_models
+
+
+def _subject(page: Any) -> Any:
+    """The page a webhook names: a part or a series; None for a page above a series."""
+    return page if isinstance(page, SeriesPage | SeriesPartMixin) else None
 
 
 def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -24,24 +38,70 @@ def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     propagation.series_changed(
         propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance),
         event="published" if instance.live else "scheduled",
+        page=_subject(instance),
     )
 
 
 def on_page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # The page was live until now: its URL must be purged, and revalidated if it was public.
     propagation.series_changed(
         propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance),
         event="unpublished",
+        page=_subject(instance),
+        previous=propagation.previous_urls(instance) if propagation.propagation_enabled() else None,
     )
+
+
+# What readers see of a part that is not live: its announcement.
+_ANNOUNCEMENT = ("live", "announce_forthcoming", "title", *SeriesPartMixin.ANNOUNCEMENT_FIELDS)
+
+
+def on_series_page_pre_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    # Remember the announcement as it was before this save (see _announcement_changed).
+    if raw or instance.pk is None or not isinstance(instance, SeriesPartMixin):
+        return
+    if propagation.propagation_enabled():
+        instance._wagtail_series_before = (
+            type(instance).objects.filter(pk=instance.pk).values(*_ANNOUNCEMENT).first()
+        )
 
 
 def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     # Draft saves of a forthcoming part change its announcement (the row holds the draft).
-    if not raw:
-        propagation.series_changed(propagation.series_ids_for_page(instance), event="saved")
+    if raw:
+        return
+    before = instance.__dict__.pop("_wagtail_series_before", None)
+    propagation.series_changed(
+        propagation.series_ids_for_page(instance),
+        event="updated" if _announcement_changed(instance, before, kwargs) else "saved",
+        page=instance,
+    )
+
+
+def _announcement_changed(instance: Any, before: dict | None, kwargs: dict) -> bool:
+    """Whether this save changed what readers see of a part that is not live, and no other
+    signal will say so.
+
+    Publishing, scheduling and unpublishing save the row too, then send their own signal, and a
+    live page's row changes only through them. So: a part not live before nor after whose
+    announcement (shown only if announced before or after) differs; or created announced.
+    """
+    if not isinstance(instance, SeriesPartMixin) or instance.live:
+        return False
+    if kwargs.get("created"):
+        return instance.announce_forthcoming
+    if before is None or before["live"]:
+        return False
+    if not (before["announce_forthcoming"] or instance.announce_forthcoming):
+        return False
+    return any(before[name] != getattr(instance, name) for name in _ANNOUNCEMENT)
 
 
 def on_series_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    propagation.series_changed(propagation.series_ids_for_page(instance), event="deleted")
+    # A live page is unpublished first (Wagtail's pre_delete): on_page_unpublished saw its URL.
+    propagation.series_changed(
+        propagation.series_ids_for_page(instance), event="deleted", page=instance
+    )
 
 
 def on_page_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -50,16 +110,32 @@ def on_page_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
     for parent in (kwargs.get("parent_page_before"), kwargs.get("parent_page_after")):
         if parent is not None and parent.specific_class is SeriesPage:
             affected.add(parent.pk)
-    propagation.series_changed(affected, event="moved")
+    if kwargs.get("url_path_before"):
+        propagation.url_changed(instance, kwargs["url_path_before"])
+    propagation.series_changed(affected, event="moved", page=_subject(instance.specific_deferred))
+
+
+def on_page_slug_changed(sender: Any, instance: Any, instance_before: Any, **kwargs: Any) -> None:
+    # Sent once the slug change is committed; the publish that made it is reported on its own.
+    propagation.url_changed(instance, instance_before.url_path)
 
 
 def on_restriction_changed(sender: Any, instance: PageViewRestriction, **kwargs: Any) -> None:
     # By path, not instance.page: the page may be going away in the same delete.
-    path = (
-        get_page_model().objects.filter(pk=instance.page_id).values_list("path", flat=True).first()
+    page = get_page_model().objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return
+    previous = None
+    if kwargs.get("created") and page.live and propagation.propagation_enabled():
+        # A new restriction on a live page: anyone could open it until now, unless another did.
+        public = reader.page_is_public(page, ignoring=instance)
+        previous = propagation.previous_urls(page, public=public)
+    propagation.series_changed(
+        propagation.series_ids_for_path(page.path),
+        event="restriction",
+        page=_subject(page.specific_deferred),
+        previous=previous,
     )
-    if path is not None:
-        propagation.series_changed(propagation.series_ids_for_path(path), event="restriction")
 
 
 def on_restriction_groups_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
@@ -78,8 +154,10 @@ def register_signal_handlers() -> None:
     page_published.connect(on_page_published, dispatch_uid="wagtail_series_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="wagtail_series_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="wagtail_series_moved")
+    page_slug_changed.connect(on_page_slug_changed, dispatch_uid="wagtail_series_slug_changed")
     for model in {SeriesPage, *get_part_models()}:
         uid = f"wagtail_series_{model._meta.label_lower}"
+        pre_save.connect(on_series_page_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(on_series_page_saved, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(on_series_page_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
     post_save.connect(
@@ -97,3 +175,6 @@ def register_signal_handlers() -> None:
     )
     post_save.connect(on_site_changed, sender=Site, dispatch_uid="wagtail_series_site_saved")
     post_delete.connect(on_site_changed, sender=Site, dispatch_uid="wagtail_series_site_deleted")
+    # Each HTTP request is one propagation batch: one purge and one webhook per change.
+    request_started.connect(propagation.request_started, dispatch_uid="wagtail_series_batch_start")
+    request_finished.connect(propagation.request_finished, dispatch_uid="wagtail_series_batch_end")

@@ -22,6 +22,13 @@ def register_series_page_link_handler(features):
 hooks.register("before_serve_page", hide_private_feeds)
 
 
+@hooks.register("register_admin_viewset")
+def register_webhook_deliveries_viewset():
+    from .views.webhooks import WebhookDeliveryViewSet
+
+    return WebhookDeliveryViewSet("wagtail_series_webhook_deliveries")
+
+
 # --- Admin: the Series area, the forthcoming-parts report, the dashboard panel -------------
 
 modeladmin.register()

@@ -7,6 +7,7 @@ series page is one of its parts, in the page tree's order. ``SeriesPart`` is a r
 from .parts import SeriesPart, SeriesPartMixin, get_part_models
 from .series import SeriesPage, SeriesPageTag, SeriesStatus
 from .versions import SeriesVersion
+from .webhooks import WebhookDelivery
 
 __all__ = [
     "SeriesPage",
@@ -15,5 +16,6 @@ __all__ = [
     "SeriesPartMixin",
     "SeriesStatus",
     "SeriesVersion",
+    "WebhookDelivery",
     "get_part_models",
 ]

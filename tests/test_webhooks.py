@@ -1,0 +1,382 @@
+"""Webhooks, sent to a real HTTP server on 127.0.0.1: payload, signature, retries, failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from tests.conftest import add_part, make_series, publish, reload, restrict
+from tests.support import Receiver, dead_url, serve
+from tests.test_frontend_cache import go_live_now
+from wagtail_series import webhooks
+from wagtail_series.models import WebhookDelivery
+
+SECRET = "s3cret-shared-with-the-frontend"
+
+
+def configure(settings, *urls: str, **options) -> None:
+    settings.WAGTAIL_SERIES = {
+        "WEBHOOKS": [{"url": url, "secret": SECRET} for url in urls],
+        # Tiny, so failures are quick; no timing is asserted.
+        "WEBHOOK_TIMEOUT": 0.3,
+        "WEBHOOK_BACKOFF": 0.01,
+        "WEBHOOK_MAX_ATTEMPTS": 3,
+        **options,
+    }
+
+
+@pytest.fixture
+def demo(memories, receiver, settings):
+    pages = memories()
+    configure(settings, receiver.url)
+    return pages
+
+
+def payloads(receiver: Receiver) -> list[dict]:
+    return [r.json for r in receiver.received]
+
+
+@pytest.mark.django_db
+def test_publishing_sends_one_signed_webhook(demo, receiver, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        stink = publish(demo["stink"])
+    (request,) = receiver.received
+    # The signature, checked the way a receiver does it, independently of our code.
+    expected = "sha256=" + hmac.new(SECRET.encode(), request.body, hashlib.sha256).hexdigest()
+    assert request.headers["X-Wagtail-Series-Signature"] == expected
+    assert webhooks.verify(request.body, SECRET, request.headers["X-Wagtail-Series-Signature"])
+    assert not webhooks.verify(request.body + b" ", SECRET, expected)
+    assert request.headers["X-Wagtail-Series-Event"] == "published"
+    assert request.headers["Content-Type"] == "application/json; charset=utf-8"
+    series = demo["series"]
+    payload = request.json
+    timestamp = payload.pop("timestamp")
+    assert dt.datetime.fromisoformat(timestamp).tzinfo is not None
+    assert payload == {
+        "event": "published",
+        "series": {"id": series.pk, "slug": "memories", "url": "http://localhost/memories/"},
+        "part": {
+            "id": stink.pk,
+            "url": "http://localhost/memories/stink-bomb/",
+            "status": "published",
+        },
+        "paths": [
+            "/memories/",
+            "/memories/feed/",
+            "/memories/feed/atom/",
+            "/memories/feed/json/",
+            "/memories/magnetic-rose/",
+            "/memories/stink-bomb/",
+            "/series/feed/",
+            "/series/feed/atom/",
+            "/series/feed/json/",
+        ],
+    }
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert (delivery.attempts, delivery.response_code) == (1, 200)
+    assert request.headers["X-Wagtail-Series-Delivery"] == str(delivery.uuid)
+
+
+@pytest.mark.django_db
+def test_every_endpoint_gets_its_own_delivery(
+    demo,
+    receiver,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    other = Receiver()
+    server = serve(other)
+    try:
+        configure(settings, receiver.url, other.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(demo["stink"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(receiver.received) == len(other.received) == 1
+    assert WebhookDelivery.objects.filter(status="succeeded").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_500_is_retried(demo, receiver, django_capture_on_commit_callbacks):
+    receiver.script = [500, 503]
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(demo["stink"])
+    assert len(receiver.received) == 3
+    assert len({r.body for r in receiver.received}) == 1  # the same body, the same signature
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("succeeded", 3, 200)
+
+
+@pytest.mark.django_db
+def test_a_4xx_is_not_retried(demo, receiver, django_capture_on_commit_callbacks):
+    receiver.script = [401]
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(demo["stink"])
+    assert len(receiver.received) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 1, 401)
+
+
+@pytest.mark.django_db
+def test_a_slow_receiver_neither_breaks_nor_holds_the_publish(
+    demo,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    # It answers only after 2 s; each attempt gives up after 0.3 s.
+    receiver.script = [("sleep", 2.0)] * 3
+    with django_capture_on_commit_callbacks(execute=True):
+        stink = publish(demo["stink"])
+    assert reload(stink).live
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 3, None)
+    assert "timed out" in delivery.last_error.lower()
+
+
+@pytest.mark.django_db
+def test_a_dead_endpoint_neither_breaks_nor_holds_the_publish(
+    memories, settings, django_capture_on_commit_callbacks
+):
+    pages = memories()
+    configure(settings, dead_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        stink = publish(pages["stink"])
+    assert reload(stink).live
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert "refused" in delivery.last_error.lower()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_nothing_is_sent_when_the_transaction_rolls_back(home, receiver, settings):
+    configure(settings, receiver.url)
+    series = make_series(home, "Memories")
+    draft = add_part(series, "Stink Bomb", state="draft")
+    receiver.received.clear()
+    WebhookDelivery.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish(draft)
+        raise RuntimeError("the publish failed")
+    assert not reload(draft).live
+    assert receiver.received == []
+    assert not WebhookDelivery.objects.exists()
+    # And the same publish, committed: sent once.
+    publish(draft)
+    assert [p["event"] for p in payloads(receiver)] == ["published"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_editors_publish_through_the_admin_sends_one_webhook_and_one_purge(
+    home,
+    receiver,
+    settings,
+    client,
+    django_user_model,
+    purged,
+):
+    configure(settings, receiver.url)
+    series = make_series(home, "Memories")
+    draft = add_part(series, "Stink Bomb", state="draft", forthcoming_teaser="Soon.")
+    receiver.received.clear()
+    purged.clear()
+    client.force_login(django_user_model.objects.create_superuser("editor", password="x"))
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    response = client.post(
+        f"/admin/pages/{draft.pk}/edit/",
+        nested_form_data(
+            {
+                "title": "Stink Bomb",
+                "slug": "stink-bomb",
+                "intro": "A cold remedy goes very wrong.",
+                "body": streamfield([]),
+                "announce_forthcoming": "on",
+                "forthcoming_title": "",
+                "forthcoming_teaser": "Soon.",
+                "expected_date": "",
+                "comments-TOTAL_FORMS": 0,
+                "comments-INITIAL_FORMS": 0,
+                "action-publish": "publish",
+            }
+        ),
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert reload(draft).live
+    # The editor's publish saved the page three times and sent page_published: one batch.
+    assert [p["event"] for p in payloads(receiver)] == ["published"]
+    assert len(purged) == 1
+
+
+@pytest.mark.django_db
+def test_scheduling_then_publish_scheduled(
+    demo,
+    receiver,
+    client,
+    django_capture_on_commit_callbacks,
+):
+    stink = reload(demo["stink"])
+    stink.go_live_at = timezone.now() + dt.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        stink.save_revision().publish()
+    # Scheduled: still forthcoming (its expected date changed), never "published" yet.
+    (scheduled,) = payloads(receiver)
+    assert scheduled["event"] == "scheduled"
+    assert scheduled["part"] == {"id": stink.pk, "url": None, "status": "forthcoming"}
+    assert "/memories/stink-bomb/" not in scheduled["paths"]
+    receiver.received.clear()
+
+    go_live_now(stink)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", stdout=StringIO())
+    (published,) = payloads(receiver)
+    assert published["event"] == "published"
+    assert published["part"] == {
+        "id": stink.pk,
+        "url": "http://localhost/memories/stink-bomb/",
+        "status": "published",
+    }
+    # And readers see the link: in the HTML of the other parts and in the feeds.
+    html = client.get("/memories/magnetic-rose/").content.decode()
+    assert 'href="/memories/stink-bomb/"' in html
+    assert b"http://testserver/memories/stink-bomb/" in client.get("/memories/feed/").content
+
+
+@pytest.mark.django_db
+def test_expiry_through_publish_scheduled_sends_one_unpublished(
+    demo,
+    receiver,
+    django_capture_on_commit_callbacks,
+):
+    from wagtail_series.compat import get_page_model
+
+    get_page_model().objects.filter(pk=demo["rose"].pk).update(
+        expire_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", stdout=StringIO())
+    (payload,) = payloads(receiver)
+    assert payload["event"] == "unpublished"
+    # Forthcoming again (announced), and its old path is to be revalidated.
+    assert payload["part"]["status"] == "forthcoming"
+    assert "/memories/magnetic-rose/" in payload["paths"]
+
+
+@pytest.mark.django_db
+def test_payloads_never_carry_what_readers_cant_see(
+    home,
+    receiver,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Private, draft and unannounced parts, and private series, appear as ids only."""
+    configure(settings, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        series = make_series(home, "Memories")
+        add_part(series, "Public part")
+        unannounced = add_part(
+            series,
+            "CANARYUNANNOUNCED",
+            state="draft",
+            announce_forthcoming=False,
+            forthcoming_teaser="CANARYTEASER",
+        )
+        draft = add_part(series, "CANARYDRAFT", state="draft", forthcoming_title="Coming")
+        private = add_part(series, "CANARYPRIVATEPART", state="draft")
+        restrict(private, PageViewRestriction.LOGIN)
+        publish(private)
+        draft = reload(draft)
+        draft.intro = "CANARYDRAFTINTRO"
+        draft.save()
+        unannounced = reload(unannounced)
+        unannounced.forthcoming_teaser = "CANARYTEASER2"
+        unannounced.save()
+        private_series = make_series(home, "CANARYPRIVATESERIES", live=False)
+        restrict(private_series, PageViewRestriction.LOGIN)
+        publish(private_series)
+        add_part(private_series, "CANARYPRIVATESERIESPART")
+    sent = [r.body.decode().lower() for r in receiver.received]
+    assert len(sent) >= 5
+    for body in sent:
+        assert "canary" not in body, body
+    statuses = {p["part"]["id"]: p["part"]["status"] for p in payloads(receiver) if p["part"]}
+    assert statuses[reload(private).pk] == "hidden"
+    assert statuses[draft.pk] == "forthcoming"
+    hidden_series = [p for p in payloads(receiver) if p["series"]["id"] == private_series.pk]
+    assert hidden_series and all(p["series"]["slug"] is None for p in hidden_series)
+
+
+@pytest.mark.django_db
+def test_webhooks_without_a_frontend_cache_and_vice_versa(
+    demo,
+    receiver,
+    purged,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.WAGTAIL_SERIES = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(demo["stink"])
+    assert receiver.received == [] and len(purged) == 1
+
+
+@pytest.mark.django_db
+def test_resend_failed_webhooks(memories, settings, receiver, django_capture_on_commit_callbacks):
+    pages = memories()
+    configure(settings, receiver.url, WEBHOOK_MAX_ATTEMPTS=1)
+    receiver.script = [500, 500]
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(pages["stink"])
+        reload(pages["rose"]).unpublish()
+    assert WebhookDelivery.objects.filter(status="failed").count() == 2
+    old = WebhookDelivery.objects.get(event="published")
+    WebhookDelivery.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=3)
+    )
+
+    out = StringIO()
+    call_command("resend_failed_webhooks", "--dry-run", stdout=out)
+    assert "2 failed deliveries would be sent again" in out.getvalue()
+    assert len(receiver.received) == 2
+
+    since = (timezone.now() - dt.timedelta(days=1)).date().isoformat()
+    out = StringIO()
+    call_command("resend_failed_webhooks", "--since", since, stdout=out)
+    assert "1 failed delivery sent again: 1 succeeded, 0 failed" in out.getvalue()
+    assert [p["event"] for p in payloads(receiver)][-1] == "unpublished"
+    assert WebhookDelivery.objects.get(event="unpublished").status == "succeeded"
+    assert WebhookDelivery.objects.get(event="published").status == "failed"
+
+    call_command("resend_failed_webhooks", stdout=StringIO())
+    assert not WebhookDelivery.objects.filter(status="failed").exists()
+
+
+@pytest.mark.django_db
+def test_resend_skips_endpoints_no_longer_configured(
+    memories, settings, django_capture_on_commit_callbacks
+):
+    pages = memories()
+    configure(settings, dead_url(), WEBHOOK_MAX_ATTEMPTS=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(pages["stink"])
+    configure(settings)  # the endpoint was removed
+    out = StringIO()
+    call_command("resend_failed_webhooks", stdout=out)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.last_error) == ("failed", "endpoint no longer configured")
+
+
+def test_the_body_is_compact_sorted_utf8():
+    body = webhooks.encode({"b": 1, "a": "é"})
+    assert body == '{"a":"é","b":1}'.encode()
+    assert json.loads(body) == {"a": "é", "b": 1}
