@@ -689,3 +689,27 @@ def test_get_parent_series_finds_draft_series_too(home):
     home.add_child(instance=lone)
     assert reader.get_parent_series(lone) is None
     assert reader.get_parent_series(reload(draft)) is None  # a series is not a part
+
+
+def test_entry_pages_are_the_live_pages_of_published_entries_only(
+    series, django_assert_num_queries
+):
+    rose = add_part(series, "Magnetic Rose", intro="Public intro.")
+    blog = add_part(series, "Blog part", state="live", model=BlogPage, body="<p>Hi</p>")
+    add_part(series, "Stink Bomb", state="draft")
+    outline = reader.get_series_outline(reload(series))
+    assert [e.status for e in outline.entries] == [
+        EntryStatus.PUBLISHED,
+        EntryStatus.PUBLISHED,
+        EntryStatus.FORTHCOMING,
+    ]
+    # One query per part type, whatever the number of entries; none for forthcoming entries.
+    with django_assert_num_queries(2):
+        pages = reader.get_entry_pages(outline.entries)
+    assert pages == {rose.pk: rose, blog.pk: blog}
+    assert type(pages[blog.pk]) is BlogPage and pages[blog.pk].body == "<p>Hi</p>"
+    with django_assert_num_queries(0):
+        assert reader.get_entry_pages(outline.forthcoming) == {}
+    # A page unpublished since the outline was built gets no page.
+    reload(rose).unpublish()
+    assert set(reader.get_entry_pages(outline.entries)) == {blog.pk}

@@ -52,6 +52,7 @@ __all__ = [
     "get_public_part_pages",
     "get_editor_outline",
     "get_editor_outlines",
+    "get_entry_pages",
     "get_parent_series",
     "get_part_position",
     "get_series_for_part",
@@ -311,6 +312,26 @@ def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPos
         position = _position_in(outline, page.pk)
     cache[key] = position
     return position
+
+
+def get_entry_pages(entries: Iterable[SeriesEntry]) -> dict[int, SeriesPartMixin]:
+    """The part pages of the published ``entries``, by page id, as their own part type.
+
+    For surfaces that hand out the page object itself (GraphQL's ``SeriesEntry.page``): the entries
+    say which parts the request may see; this loads exactly those. Only live pages are read, since
+    a page that is not live holds its draft in its row: an entry that is not published, or a page
+    unpublished meanwhile, gets no page. At most one query per part type.
+    """
+    ids = {entry.page_id for entry in entries if entry.is_published}
+    pages: dict[int, SeriesPartMixin] = {}
+    for model in get_part_models():
+        if len(pages) == len(ids):
+            break
+        content_type = ContentType.objects.get_for_model(model)
+        missing = ids - set(pages)
+        for page in model.objects.filter(pk__in=missing, live=True, content_type=content_type):
+            pages[page.pk] = page
+    return pages
 
 
 def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
