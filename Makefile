@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench docs docs-serve ci clean
+.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench docs docs-serve docs-screenshots ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ docs: install ## Build the docs with warnings as errors
 
 docs-serve: install ## Serve the docs on http://127.0.0.1:8001/
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+docs-screenshots: install ## Retake the docs' screenshots (docs/images/) with the browser test
+	WAGTAIL_SERIES_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_editor_story.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run
