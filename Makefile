@@ -4,11 +4,13 @@ VENV ?= .venv
 VENV74 ?= .venv-wagtail74
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_series
+# pytest-xdist workers: one per core (`make test PYTEST_WORKERS=0` runs in one process).
+PYTEST_WORKERS ?= auto
 BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench docs docs-serve docs-screenshots ci clean
+.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench docs docs-serve docs-screenshots ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -36,17 +38,22 @@ demo: demo-data ## Set up and run the example site on http://127.0.0.1:$(PORT)/ 
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install ## Run the whole test suite (SQLite, Wagtail 8)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 test-pg: install ## Run the suite on PostgreSQL at 127.0.0.1:5432 (starts it if it is down)
 	bash .ci/postgres-up
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS)
+
+test-e2e: install ## Two example-site servers sharing PostgreSQL and Redis (starts both if they are down)
+	bash .ci/postgres-up
+	bash .ci/redis-up
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 test-wagtail74: $(VENV74)/bin/.installed ## Run the suite on Wagtail 7.4 LTS (in .venv-wagtail74)
-	$(VENV74)/bin/pytest -q
+	$(VENV74)/bin/pytest -q -n $(PYTEST_WORKERS)
 
 test-swapped-page-model: install ## Run the suite with Wagtail 8's page model swapped (WAGTAIL_PAGE_MODEL)
-	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/pytest -q
+	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 lint: install ## ruff check
 	$(BIN)/ruff check .
