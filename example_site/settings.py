@@ -8,6 +8,10 @@ Environment variables:
 - ``DJANGO_SECRET_KEY``: the secret key (the default is public and only fit for a local demo).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated (default ``localhost,127.0.0.1``).
 - ``WAGTAILADMIN_BASE_URL``: the site's base URL for links in admin emails and the like.
+- ``REDIS_URL``: e.g. ``redis://127.0.0.1:6379/0``, to use Redis as Django's cache, shared by
+  every app server (default: an in-process cache).
+- ``WAGTAIL_SERIES_WEBHOOK_URL`` and ``WAGTAIL_SERIES_WEBHOOK_SECRET``: one webhook endpoint
+  told about every visible change of a series (default: none).
 """
 
 import os
@@ -130,3 +134,23 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILAPI_LIMIT_MAX = 1000
 # Absolute URLs in API responses (detail_url, html_url) point at the server actually running.
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+
+# Django's cache: feeds are cached there under a key holding the series version, so app servers
+# sharing Redis (and the database) all serve a change at once.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "wagtail-series-demo",
+        }
+    }
+
+WAGTAIL_SERIES = {}
+if os.environ.get("WAGTAIL_SERIES_WEBHOOK_URL"):
+    WAGTAIL_SERIES["WEBHOOKS"] = [
+        {
+            "url": os.environ["WAGTAIL_SERIES_WEBHOOK_URL"],
+            "secret": os.environ.get("WAGTAIL_SERIES_WEBHOOK_SECRET", ""),
+        }
+    ]

@@ -34,6 +34,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # RSS, Atom and JSON Feed of new parts across every series (each series has its own too).
+    path("series/feed/", include("wagtail_series.feeds.urls")),
     # Wagtail's page serving: keep it last, it matches every other URL.
     path("", include(wagtail_urls)),
 ]

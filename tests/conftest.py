@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction, Site
 
-from wagtail_series.compat import get_page_model
 from tests.support import purged, receiver  # noqa: F401 (fixtures: a CDN, a webhook endpoint)
+from wagtail_series.compat import get_page_model
 from wagtail_series.models import SeriesPage, SeriesPart
 
 # The site's page model: wagtail.models.Page, or Wagtail 8's swapped-in WAGTAIL_PAGE_MODEL.

@@ -180,3 +180,29 @@ def test_a_forthcoming_part_page_itself_is_not_served(client, site_with_canaries
     canaries, _ = site_with_canaries
     draft = reload(Page.objects.get(title=canaries["DRAFTTITLE"]))
     assert client.get(draft.url).status_code == 404
+
+
+def test_webhook_payloads_carry_no_canary(site_with_canaries, receiver, settings):
+    """A change to every page of the tree, told to a webhook endpoint: no canary in any payload."""
+    from django.db import transaction
+
+    from wagtail_series import propagation
+
+    canaries, _ = site_with_canaries
+    settings.WAGTAIL_SERIES = {"WEBHOOKS": [{"url": receiver.url, "secret": "s"}]}
+    pages = [page.specific for page in Page.objects.filter(depth__gt=2)]
+    with propagation.batch():
+        for page in pages:
+            event = "published" if page.live else "updated"
+            series_ids = propagation.series_ids_for_page(page) | propagation.series_ids_under(page)
+            propagation.series_changed(series_ids, event=event, page=page)
+        # The test's transaction never commits: hand the changes over as a commit would.
+        for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+            callback()
+    bodies = [request.body.decode() for request in receiver.received]
+    assert len(bodies) >= len(pages)
+    for body in bodies:
+        leaked = [name for name, text in canaries.items() if text.lower() in body.lower()]
+        assert leaked == [], body
+    # Positive control: the public part is there.
+    assert any("/memories/magnetic-rose/" in body for body in bodies)

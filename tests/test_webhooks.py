@@ -380,3 +380,16 @@ def test_the_body_is_compact_sorted_utf8():
     body = webhooks.encode({"b": 1, "a": "é"})
     assert body == '{"a":"é","b":1}'.encode()
     assert json.loads(body) == {"a": "é", "b": 1}
+
+
+@pytest.mark.django_db
+def test_unpublishing_a_series_names_the_pages_that_lose_its_chrome(
+    demo, receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reload(demo["series"]).unpublish()
+    (payload,) = payloads(receiver)
+    assert payload["event"] == "unpublished"
+    assert payload["series"] == {"id": demo["series"].pk, "slug": None, "url": None}
+    assert payload["part"] is None
+    assert {"/memories/", "/memories/feed/", "/memories/magnetic-rose/"} <= set(payload["paths"])

@@ -102,7 +102,8 @@ def series_changed(
         change = _Change(
             series_ids=frozenset(ids - {ALL_SERIES}),
             event=event,
-            page_id=page.pk if page is not None else None,
+            # Webhooks name the part; a series page or a page above it is no part.
+            page_id=page.pk if isinstance(page, SeriesPartMixin) else None,
             previous=previous or Previous(),
         )
         transaction.on_commit(lambda: _committed(change), robust=True)
@@ -130,10 +131,12 @@ def previous_urls(page: Page, *, public: bool | None = None) -> Previous:
         return Previous()
     urls = [url]
     if isinstance(page, SeriesPage):
+        # Its feeds, and its parts, which lose their series chrome with it.
         urls += [url + path for path in SeriesPage.FEED_PATHS.values()]
+        urls += [part.get_full_url() for part in reader.get_public_part_pages([page])[page.pk]]
     if public is None:
         public = reader.page_is_public(page)
-    return Previous(urls=tuple(urls), public=public)
+    return Previous(urls=tuple(u for u in urls if u), public=public)
 
 
 def url_changed(page: Page, old_url_path: str) -> None:

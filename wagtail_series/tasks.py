@@ -73,7 +73,9 @@ class _Affected:
             )
         )
         self.public_series = {pk: s for pk, s in self.series.items() if pk in public_ids}
-        self.public_parts = reader.get_public_part_pages(series_list)
+        # Parts of a series readers can't see are not named, even if live and public: their URL
+        # holds the series' slug (unpublishing a series sends them as stale URLs instead).
+        self.public_parts = reader.get_public_part_pages(list(self.public_series.values()))
         self.outlines = reader.get_series_outlines(list(self.public_series.values()), None)
 
 

@@ -1,0 +1,226 @@
+"""Coherence across processes: two app servers sharing one PostgreSQL database and Redis.
+
+The example site runs twice (``runserver --noreload``, two processes, two ports) on a database
+created for this test and on Redis as Django's cache. An editor publishes "Stink Bomb" through
+server A's admin; server B's very next responses (Part 1's HTML, the series feed, the site-wide
+feed) carry the new link, although B had just cached the feed in Redis.
+
+Run with ``make test-e2e`` (it starts PostgreSQL and Redis first). Outside CI a missing
+PostgreSQL or Redis skips the test; under ``CI=true`` it fails it.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import secrets
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.test_example_site import (
+    EXAMPLE_SITE,
+    free_port,
+    last_json_line,
+    manage,
+    wait_until_serving,
+)
+
+pytestmark = pytest.mark.e2e
+
+PG_SERVER = os.environ.get("WAGTAIL_SERIES_E2E_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("WAGTAIL_SERIES_E2E_REDIS", "redis://127.0.0.1:6379/14")
+PART_1 = "/memories/magnetic-rose/"
+PART_2 = "/memories/stink-bomb/"
+
+
+def unavailable(what: str, error: Exception) -> None:
+    message = f"{what} is needed for the cross-process test: {error}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    """A PostgreSQL database of its own, dropped afterwards."""
+    import psycopg
+
+    name = f"wagtail_series_e2e_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5)
+    except psycopg.Error as error:
+        unavailable("PostgreSQL at 127.0.0.1:5432", error)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{PG_SERVER}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def redis_cache() -> Iterator[object]:
+    """The Redis database the two servers share as their cache, emptied before and after."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {REDIS_URL}", error)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@dataclass
+class Server:
+    name: str
+    base_url: str
+    process: subprocess.Popen
+    log: Path
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+        request = urllib.request.Request(self.base_url + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), dict(error.headers)
+
+
+@pytest.fixture(scope="module")
+def servers(database, redis_cache, tmp_path_factory) -> Iterator[tuple[Server, Server, dict]]:
+    tmp = tmp_path_factory.mktemp("two_servers")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "example_site.settings",
+        "DATABASE_URL": database,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_DEBUG": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    manage(env, "migrate", "--noinput", timeout=300)
+    manage(env, "load_demo")
+    running = []
+    try:
+        for name in ("A", "B"):
+            port = free_port()
+            log = tmp / f"runserver-{name}.log"
+            process = subprocess.Popen(
+                [
+                    *(sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"),
+                    *("--noreload", "--skip-checks"),
+                ],
+                cwd=EXAMPLE_SITE,
+                env={**env, "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}"},
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            running.append(Server(name, f"http://127.0.0.1:{port}", process, log))
+        for server in running:
+            wait_until_serving(server.process, f"{server.base_url}/admin/login/", server.log)
+        yield running[0], running[1], env
+    finally:
+        for server in running:
+            server.process.terminate()
+            try:
+                server.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait(timeout=10)
+
+
+def toc_links(html: bytes) -> dict[str, str | None]:
+    soup = BeautifulSoup(html, "html.parser")
+    entries = {}
+    for li in soup.select("nav.series-toc li.series-toc__entry"):
+        title = " ".join(li.select_one(".series-toc__title").get_text(" ").split())
+        link = li.select_one("a[href]")
+        entries[title] = link["href"] if link else None
+    return entries
+
+
+def feed_titles(body: bytes) -> list[str]:
+    parsed = feedparser.parse(body)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return [entry.title for entry in parsed.entries]
+
+
+def publish_through_the_admin(server: Server, page_id: int) -> None:
+    """Log in to server A's admin as the demo's editor and publish the page (bulk action)."""
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+
+    def csrf(html: str) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    login = f"{server.base_url}/admin/login/"
+    with opener.open(login, timeout=20) as response:
+        token = csrf(response.read().decode())
+    form = {"csrfmiddlewaretoken": token, "username": "admin", "password": "changeme"}
+    with opener.open(login, data=urllib.parse.urlencode(form).encode(), timeout=20) as response:
+        assert urllib.parse.urlsplit(response.url).path == "/admin/", "login failed"
+
+    publish = f"{server.base_url}/admin/bulk/wagtailcore/page/publish/?id={page_id}&next=/admin/"
+    with opener.open(publish, timeout=20) as response:
+        token = csrf(response.read().decode())
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode()
+    with opener.open(publish, data=data, timeout=20) as response:
+        assert response.status == 200
+
+
+STINK_BOMB_ID = """
+import json
+from wagtail_series.models import SeriesPart
+page = SeriesPart.objects.get(slug="stink-bomb")
+print(json.dumps({"id": page.pk, "live": page.live}))
+"""
+
+
+def test_publishing_through_one_server_shows_at_once_on_the_other(servers, redis_cache):
+    a, b, env = servers
+    stink = last_json_line(manage(env, "shell", "-c", STINK_BOMB_ID))
+    assert stink["live"] is False
+
+    # Before: Stink Bomb is forthcoming on both servers; B caches the feeds (in Redis).
+    for server in (a, b):
+        status, html, _ = server.get(PART_1)
+        assert status == 200
+        assert toc_links(html)["Stink Bomb"] is None
+    status, feed, headers = b.get("/memories/feed/")
+    assert status == 200
+    assert feed_titles(feed) == ["Part 1: Magnetic Rose"]
+    etag = headers["ETag"]
+    assert b.get("/memories/feed/", {"If-None-Match": etag})[0] == 304
+    assert feed_titles(b.get("/series/feed/")[1]) == ["Memories, Part 1: Magnetic Rose"]
+    # The rendered feeds are in Redis, shared by both servers (each host has its own entry:
+    # the feeds carry absolute URLs).
+    assert any(b"wagtail_series:feed:" in key for key in redis_cache.keys("*"))
+    assert feed_titles(a.get("/memories/feed/")[1]) == ["Part 1: Magnetic Rose"]
+
+    publish_through_the_admin(a, stink["id"])
+    assert last_json_line(manage(env, "shell", "-c", STINK_BOMB_ID))["live"] is True
+
+    # After: B's next responses carry the link, and its cached feed is not served any more.
+    status, html, _ = b.get(PART_1)
+    assert status == 200
+    assert toc_links(html)["Stink Bomb"] == PART_2
+    assert b.get(PART_2)[0] == 200
+    status, feed, headers = b.get("/memories/feed/", {"If-None-Match": etag})
+    assert status == 200
+    assert headers["ETag"] != etag
+    assert feed_titles(feed) == ["Part 2: Stink Bomb", "Part 1: Magnetic Rose"]
+    assert feed_titles(b.get("/series/feed/")[1])[0] == "Memories, Part 2: Stink Bomb"
+    assert b"Stink Bomb" in b.get("/memories/feed/json/")[1]
