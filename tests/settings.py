@@ -18,6 +18,10 @@ ALLOWED_HOSTS = ["*"]
 INSTALLED_APPS = [
     "tests.testapp",
     "wagtail_series",
+    # GraphQL: wagtail-series' types and query fields in the site's grapple schema.
+    "wagtail_series.contrib.grapple",
+    "grapple",
+    "graphene_django",
     "wagtail_modeladmin",
     "wagtail.api.v2",
     "rest_framework",
@@ -91,3 +95,6 @@ MEDIA_ROOT = BASE_DIR / "media"
 WAGTAIL_SITE_NAME = "wagtail-series tests"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# The host's own page types in the GraphQL schema; wagtail-series registers its own.
+GRAPPLE = {"APPS": ["testapp"]}

@@ -36,6 +36,10 @@ def test_valid_settings_pass(settings):
         ({"WEBHOOKS": [{"url": "https://x.example/", "secret": ""}]}, ["wagtail_series.E005"]),
         ({"WEBHOOKS": ["https://x.example/"]}, ["wagtail_series.E005"]),
         ({"TASK_BACKEND": "nope"}, ["wagtail_series.E006"]),
+        ({"GRAPHQL_MAX_DEPTH": 0}, ["wagtail_series.E004"]),
+        ({"GRAPHQL_MAX_ALIASES": -1}, ["wagtail_series.E004"]),
+        ({"GRAPHQL_MAX_DEPTH": "10"}, ["wagtail_series.E003"]),
+        ({"GRAPHQL_INTROSPECTION": "no"}, ["wagtail_series.E003"]),
     ],
 )
 def test_bad_settings_are_reported(settings, value, expected):

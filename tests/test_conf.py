@@ -31,3 +31,12 @@ def test_feed_and_propagation_defaults():
     assert series_settings.WEBHOOK_MAX_ATTEMPTS == 4
     assert series_settings.WEBHOOK_BACKOFF == 1.0
     assert series_settings.TASK_BACKEND == "default"
+
+
+def test_graphql_defaults(settings):
+    assert series_settings.GRAPHQL_MAX_DEPTH == 10
+    assert series_settings.GRAPHQL_MAX_ALIASES == 30
+    assert series_settings.GRAPHQL_INTROSPECTION is True
+    settings.WAGTAIL_SERIES = {"GRAPHQL_INTROSPECTION": False, "GRAPHQL_MAX_ALIASES": 0}
+    assert series_settings.GRAPHQL_INTROSPECTION is False
+    assert series_settings.GRAPHQL_MAX_ALIASES == 0

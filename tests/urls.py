@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # The feed of new parts across every series, before Wagtail's catch-all.
     path("series/feed/", include("wagtail_series.feeds.urls")),
+    # GraphQL: the site's grapple schema, with wagtail-series' types and limits.
+    path("graphql/", include("wagtail_series.contrib.grapple.urls")),
     path("", include(wagtail_urls)),
 ]

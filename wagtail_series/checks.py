@@ -33,12 +33,12 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                     id="wagtail_series.E003",
                 )
             )
-    for name in ("API_CACHE_MAX_AGE",):
+    for name in ("API_CACHE_MAX_AGE", "GRAPHQL_MAX_ALIASES"):
         if isinstance(value.get(name), int) and value[name] < 0:
             errors.append(
                 Error(f"{SETTING_NAME}[{name!r}] can't be negative.", id="wagtail_series.E004")
             )
-    for name in ("API_MAX_PARTS", "API_LIMIT_MAX"):
+    for name in ("API_MAX_PARTS", "API_LIMIT_MAX", "GRAPHQL_MAX_DEPTH"):
         if isinstance(value.get(name), int) and value[name] < 1:
             errors.append(
                 Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")

@@ -42,6 +42,13 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_BACKOFF": 1.0,
     # The django-tasks backend alias that runs purges and webhook deliveries.
     "TASK_BACKEND": "default",
+    # GraphQL (wagtail_series.contrib.grapple), served by SeriesGraphQLView: the deepest query
+    # accepted, counted in fields nested in one another (`{ series { title } }` is 2).
+    "GRAPHQL_MAX_DEPTH": 10,
+    # GraphQL: the most aliased fields one query may use (a fragment counts each time it is spread).
+    "GRAPHQL_MAX_ALIASES": 30,
+    # GraphQL: whether SeriesGraphQLView answers introspection (`__schema`, `__type`).
+    "GRAPHQL_INTROSPECTION": True,
 }
 
 

@@ -21,3 +21,6 @@ class BlogPage(SeriesPartMixin, Page):
     )
 
     template = "testapp/blog_page.html"
+
+    # GraphQL (wagtail_series.contrib.grapple): `seriesInfo` on this page type's grapple type.
+    graphql_interfaces = ("wagtail_series.contrib.grapple.types.SeriesPartInterface",)
