@@ -10,8 +10,10 @@ Surfaces added by later features (API, GraphQL, feeds) add their URLs to ``reade
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
@@ -126,6 +128,52 @@ def reader_urls() -> list[str]:
             for path in SeriesPage.FEED_PATHS.values()
         ),
         *(reverse(f"wagtail_series_feeds:{kind}") for kind in ("rss", "atom", "json")),
+        # GraphQL: our query fields and grapple's own, through every field of our types.
+        *graphql_urls(pages, series_ids),
+    ]
+
+
+# Every field of the GraphQL types of wagtail_series.contrib.grapple, including the part page
+# objects (`page`), the neighbours (`previous`, `next`), the series and `parent` links.
+GRAPHQL_FRAGMENTS = """
+fragment AnyPage on PageInterface {
+  id title seoTitle searchDescription url parent { title }
+  ... on SeriesPage { ...Series }
+  ... on SeriesPart { intro body { ... on RichTextBlock { value } } ...Part }
+  ... on BlogPage { ...Part }
+}
+fragment Series on SeriesPage {
+  slug description tags status partLabel plannedParts partsTotal publishedCount forthcomingCount
+  parts { ...Entry } children { title }
+}
+fragment Entry on SeriesEntry {
+  id title status url teaser expectedDate firstPublishedAt
+  page { id title url parent { title } ...Part }
+}
+fragment Part on SeriesPartInterface {
+  seriesInfo {
+    position label total planned summary series { id title description parts { title } }
+    previous { ...Link } next { ...Link }
+  }
+}
+fragment Link on SeriesEntry { title status url teaser page { title url } }
+"""
+GRAPHQL_SERIES_LIST = "/graphql/?" + urlencode(
+    {"query": "{ seriesList(limit: 100) { ...AnyPage } seriesCount }" + GRAPHQL_FRAGMENTS}
+)
+
+
+def graphql_urls(pages, series_ids) -> list[str]:
+    if not apps.is_installed("wagtail_series.contrib.grapple"):
+        return []
+    queries = [
+        "{ pages(limit: 100) { ...AnyPage } }",
+        *(f"{{ series(id: {series_id}) {{ ...AnyPage }} }}" for series_id in series_ids),
+        *(f"{{ page(id: {page.pk}) {{ ...AnyPage }} }}" for page in pages),
+    ]
+    return [
+        GRAPHQL_SERIES_LIST,
+        *("/graphql/?" + urlencode({"query": query + GRAPHQL_FRAGMENTS}) for query in queries),
     ]
 
 
@@ -150,6 +198,15 @@ def test_canaries_appear_only_where_allowed(client, site_with_canaries, who):
     assert '"status": "forthcoming"' in memories_api.replace('":"', '": "')
     if who != "anonymous":
         assert canaries["LOGINPART"] in memories_api
+    if apps.is_installed("wagtail_series.contrib.grapple"):
+        # GraphQL answers every query without errors, and shows what is allowed.
+        for url, body in responses.items():
+            assert not url.startswith("/graphql/") or '"errors"' not in body, (url, body)
+        graphql = json.loads(responses[GRAPHQL_SERIES_LIST])
+        assert "errors" not in graphql and '"status":"FORTHCOMING"' in json.dumps(
+            graphql, separators=(",", ":")
+        )
+        assert (canaries["LOGINPART"] in json.dumps(graphql)) is (who != "anonymous")
 
 
 def test_password_passed_reader_sees_password_parts_but_no_drafts(client, site_with_canaries):

@@ -432,3 +432,38 @@ def test_limit_over_the_maximum_follows_the_setting(client, catalogue, settings)
         "limit must be a whole number from 0 to 2."
     ]
     assert len(titles(client, "limit: 2")) == 2
+
+
+def test_a_series_reached_through_grapples_own_parent_field_shows_nothing_of_itself(home, rf):
+    """Run as grapple's stock view would (no SeriesGraphQLView middleware): grapple's `parent` of
+    a host part type returns an unpublished series, but none of our fields show its content."""
+    from django.contrib.auth.models import AnonymousUser
+    from grapple.schema import schema
+
+    series = make_series(home, "Secret plans", live=False, description="<p>Draft text</p>")
+    series.tags.add("secret")
+    series.save_revision()
+    part = add_part(series, "Out early", state="live", model=BlogPage)
+    request = rf.get("/graphql/")
+    request.user = AnonymousUser()
+    result = schema.execute(
+        """query ($id: ID) { page(id: $id) { ... on BlogPage { seriesInfo { label } }
+             parent { ... on SeriesPage { description tags status partLabel plannedParts
+               coverImage { id } parts { title } partsTotal } } } }""",
+        variable_values={"id": part.pk},
+        context_value=request,
+    )
+    assert result.errors is None
+    assert result.data["page"] == {
+        "seriesInfo": None,
+        "parent": {
+            "description": None,
+            "tags": [],
+            "status": None,
+            "partLabel": None,
+            "plannedParts": None,
+            "coverImage": None,
+            "parts": [],
+            "partsTotal": 0,
+        },
+    }
