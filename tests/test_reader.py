@@ -713,3 +713,15 @@ def test_entry_pages_are_the_live_pages_of_published_entries_only(
     # A page unpublished since the outline was built gets no page.
     reload(rose).unpublish()
     assert set(reader.get_entry_pages(outline.entries)) == {blog.pk}
+
+
+def test_position_in_an_outline_is_the_part_position(series, rf):
+    first = add_part(series, "First")
+    second = add_part(series, "Second", state="live", model=BlogPage)
+    draft = add_part(series, "Third", state="draft")
+    outline = reader.get_series_outline(reload(series))
+    for page in (first, second):
+        assert reader.get_position_in(outline, page.pk) == reader.get_part_position(reload(page))
+    assert reader.get_position_in(outline, second.pk).previous.page_id == first.pk
+    assert reader.get_position_in(outline, draft.pk) is None  # forthcoming: no position
+    assert reader.get_position_in(outline, 999999) is None

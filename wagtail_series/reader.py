@@ -55,6 +55,7 @@ __all__ = [
     "get_entry_pages",
     "get_parent_series",
     "get_part_position",
+    "get_position_in",
     "get_series_for_part",
     "get_series_outline",
     "get_series_outlines",
@@ -332,6 +333,13 @@ def get_entry_pages(entries: Iterable[SeriesEntry]) -> dict[int, SeriesPartMixin
         for page in model.objects.filter(pk__in=missing, live=True, content_type=content_type):
             pages[page.pk] = page
     return pages
+
+
+def get_position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
+    """Where the part ``page_id`` stands in ``outline``: what ``get_part_position`` answers for a
+    page of that series, without looking its series up (for a surface that already holds the
+    outline the page came from). None when it is not a published entry of the outline."""
+    return _position_in(outline, page_id)
 
 
 def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:

@@ -50,6 +50,8 @@ class SeriesLoader:
         self._pages: dict[int, SeriesPartMixin | None] = {}
         self._expected: dict[int, SeriesEntry] = {}
         self._may_see: dict[int, bool] = {}
+        # The outline each published part seen so far belongs to.
+        self._outline_of: dict[int, SeriesOutline] = {}
 
     def add_batch(self, series_list: Iterable[SeriesPage]) -> None:
         """Series the reader found visible, listed together: their outlines load together."""
@@ -86,6 +88,10 @@ class SeriesLoader:
         return self._outlines[series.pk]
 
     def part_position(self, page: Any) -> PartPosition | None:
+        outline = self._outline_of.get(page.pk)
+        if outline is not None:
+            # A page handed out from an outline: no need to look its series up again.
+            return reader.get_position_in(outline, page.pk)
         position = reader.get_part_position(page, self.request)
         if position is not None:
             self.remember(position.outline)
@@ -96,8 +102,10 @@ class SeriesLoader:
         """Keep ``outline``, and expect its published entries' pages to be asked for."""
         self._outlines.setdefault(outline.series_id, outline)
         for entry in outline.entries:
-            if entry.is_published and entry.page_id not in self._pages:
-                self._expected[entry.page_id] = entry
+            if entry.is_published:
+                self._outline_of.setdefault(entry.page_id, outline)
+                if entry.page_id not in self._pages:
+                    self._expected[entry.page_id] = entry
 
     def page(self, entry: SeriesEntry) -> SeriesPartMixin | None:
         """The page of a published entry; with it, those of every entry expected so far."""

@@ -1,0 +1,98 @@
+"""GraphQL answers in a constant number of queries, whatever the length of a series."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from tests.conftest import add_part, make_series, reload, restrict
+from tests.contrib.grapple.conftest import data
+from tests.testapp.models import BlogPage
+
+pytestmark = pytest.mark.django_db
+
+ENTRIES = "parts { id position label title status url teaser expectedDate firstPublishedAt }"
+
+# series(id) with its parts: the series (1), view restrictions on it, its ancestors and its parts
+# (1, and 1 for their groups since there are restrictions), the parts (one query per part type:
+# 2 here), Wagtail's Site.find_for_request for URLs (1). Without restrictions and with one part
+# type, 4. The target is at most 6.
+SERIES_WITH_PARTS = 6
+# ... and the part pages themselves, with their seriesInfo: one query per part type more.
+SERIES_WITH_PAGES = SERIES_WITH_PARTS + 2
+# seriesList: visible series (restrictions 1), the page of series (1), tags (1), then as above for
+# all the series at once: restrictions and groups (2), parts (2), Site (1), part pages (2).
+LIST_WITH_EVERYTHING = 10
+
+
+def build(home, parts: int, title: str = ""):
+    """A series of ``parts`` parts of two page types, with a forthcoming and a private part."""
+    series = make_series(home, title or f"Series of {parts}")
+    series.tags.add("long")
+    series.save()
+    for n in range(parts - 2):
+        add_part(series, f"P{n}", state="live", **({"model": BlogPage} if n % 7 == 0 else {}))
+    add_part(series, "Forthcoming", state="draft")
+    restrict(add_part(series, "Members", state="live"), PageViewRestriction.LOGIN)
+    return reload(series)
+
+
+def counted(client, query: str, variables: dict | None = None) -> tuple[int, dict]:
+    data(client, query, variables)  # warm caches (site root paths, content types)
+    with CaptureQueriesContext(connection) as context:
+        result = data(client, query, variables)
+    return len(context.captured_queries), result
+
+
+@pytest.mark.parametrize("parts", [3, 300])
+def test_series_with_parts_costs_the_same_for_3_or_300_parts(
+    client, home, parts, django_assert_num_queries
+):
+    series = build(home, parts)
+    query = f"query ($id: ID) {{ series(id: $id) {{ title {ENTRIES} partsTotal }} }}"
+    data(client, query, {"id": series.pk})
+    with django_assert_num_queries(SERIES_WITH_PARTS):
+        result = data(client, query, {"id": series.pk})
+    assert len(result["series"]["parts"]) == parts - 1  # all but the private part
+    assert result["series"]["partsTotal"] == parts - 1
+
+
+@pytest.mark.parametrize("parts", [3, 300])
+def test_part_pages_and_their_series_info_cost_the_same_for_3_or_300_parts(
+    client, home, parts, django_assert_num_queries
+):
+    series = build(home, parts)
+    query = """query ($id: ID) { series(id: $id) { parts { title page { id title url
+        ... on SeriesPartInterface { seriesInfo { label summary previous { title page { id } } } }
+    } } } }"""
+    data(client, query, {"id": series.pk})
+    with django_assert_num_queries(SERIES_WITH_PAGES):
+        result = data(client, query, {"id": series.pk})
+    published = [p for p in result["series"]["parts"] if p["page"]]
+    assert len(published) == parts - 2
+    assert published[-1]["page"]["seriesInfo"]["label"] == f"Part {parts - 2}"
+
+
+def test_series_by_slug_costs_the_same_as_by_id(client, home):
+    series = build(home, 3)
+    query = f"query ($id: ID, $slug: String) {{ series(id: $id, slug: $slug) {{ {ENTRIES} }} }}"
+    by_id, _ = counted(client, query, {"id": series.pk})
+    by_slug, _ = counted(client, query, {"slug": series.slug})
+    assert by_id == by_slug == SERIES_WITH_PARTS
+
+
+@pytest.mark.parametrize("count", [3, 20])
+def test_series_list_costs_the_same_for_3_or_20_series(
+    client, home, count, django_assert_num_queries
+):
+    for n in range(count):
+        build(home, 30 if n == 0 else 3, title=f"Series {n}")
+    query = """{ seriesList(limit: 50) { title tags partsTotal
+        parts { title page { title ... on SeriesPartInterface { seriesInfo { label } } } } } }"""
+    data(client, query)
+    with django_assert_num_queries(LIST_WITH_EVERYTHING):
+        result = data(client, query)
+    assert len(result["seriesList"]) == count
+    assert sorted(s["partsTotal"] for s in result["seriesList"])[-1] == 29
