@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,7 +17,9 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # The feed of new parts across every series, before Wagtail's catch-all.
     path("series/feed/", include("wagtail_series.feeds.urls")),
-    # GraphQL: the site's grapple schema, with wagtail-series' types and limits.
-    path("graphql/", include("wagtail_series.contrib.grapple.urls")),
     path("", include(wagtail_urls)),
 ]
+
+if apps.is_installed("wagtail_series.contrib.grapple"):  # not with a swapped page model
+    # GraphQL: the site's grapple schema, with wagtail-series' types and limits.
+    urlpatterns.insert(-1, path("graphql/", include("wagtail_series.contrib.grapple.urls")))

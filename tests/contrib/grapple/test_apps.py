@@ -32,6 +32,11 @@ def test_requirement_errors_name_every_missing_app():
     ]
 
 
+def test_a_swapped_page_model_is_refused():
+    (error,) = requirement_errors(list(REQUIRED_APPS), "basepage.BasePage")
+    assert "page model is swapped (WAGTAIL_PAGE_MODEL = 'basepage.BasePage')" in error
+
+
 def run_python(tmp_path: Path, settings_code: str, script: str) -> subprocess.CompletedProcess:
     """Run ``script`` in a fresh interpreter with a settings module made of ``settings_code``."""
     (tmp_path / "probe_settings.py").write_text(textwrap.dedent(settings_code))
