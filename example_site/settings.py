@@ -42,6 +42,10 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     "example_site.home",
     "wagtail_series",
+    # GraphQL at /graphql/: wagtail-series' types and queries in the site's grapple schema.
+    "wagtail_series.contrib.grapple",
+    "grapple",
+    "graphene_django",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -134,6 +138,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILAPI_LIMIT_MAX = 1000
 # Absolute URLs in API responses (detail_url, html_url) point at the server actually running.
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+
+# GraphQL (grapple): the site's own page types in the schema; wagtail-series adds its own.
+GRAPPLE = {"APPS": ["home"]}
 
 # Django's cache: feeds are cached there under a key holding the series version, so app servers
 # sharing Redis (and the database) all serve a change at once.

@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # The OpenAPI document of the series endpoints (and the series field of part pages).
     path("api/openapi/series.json", openapi_view, name="series-openapi"),
+    # GraphQL: the grapple schema with wagtail-series' types, depth and alias limits.
+    path("graphql/", include("wagtail_series.contrib.grapple.urls")),
 ]
 
 if settings.DEBUG:
