@@ -458,3 +458,27 @@ def test_group_restrictions_cost_the_same_for_one_or_many(client, home, django_u
             assert len(get_json(client, detail(series))["parts"]) == parts
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_format_and_accept_errors_use_the_message_shape(client, memories):
+    series = memories()["series"]
+    for url in (LIST + "?format=xml", detail(series) + "?format=xml"):
+        data = get_json(client, url, status=400)
+        assert data["message"].startswith("format must be one of:")
+    response = client.get(detail(series), HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert list(response.json()) == ["message"] and response.json()["message"]
+
+
+def test_json_and_html_representations_have_different_etags(client, memories):
+    series = memories()["series"]
+    as_json = client.get(detail(series))
+    as_html = client.get(detail(series), HTTP_ACCEPT="text/html")
+    assert as_html["Content-Type"].startswith("text/html")
+    assert as_json["ETag"] != as_html["ETag"]
+    assert (
+        client.get(
+            detail(series), HTTP_ACCEPT="text/html", HTTP_IF_NONE_MATCH=as_json["ETag"]
+        ).status_code
+        == 200
+    )

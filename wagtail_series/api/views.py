@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 from wagtail.api.v2.views import BaseAPIViewSet
@@ -136,6 +137,22 @@ class SeriesAPIViewSet(BaseAPIViewSet):
 
     # --- Input ---------------------------------------------------------------------------
 
+    def handle_exception(self, exc: Exception) -> Response:
+        # Every error in the API's {"message": ...} shape, including DRF's own (e.g. a 406).
+        if isinstance(exc, APIException) and not isinstance(exc, BadRequestError):
+            response = super().handle_exception(exc)
+            response.data = {"message": str(exc.detail)}
+            return response
+        return super().handle_exception(exc)
+
+    def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
+        # DRF answers an unknown ?format= with an empty 404; say what to fix instead.
+        formats = sorted(renderer.format for renderer in self.get_renderers())
+        # (force=True: DRF is choosing a renderer for an error response; never raise there.)
+        if not force and request.query_params.get("format", formats[0]) not in formats:
+            raise BadRequestError(f"format must be one of: {', '.join(formats)}.")
+        return super().perform_content_negotiation(request, force)
+
     def check_parameters(self, allowed: frozenset[str]) -> None:
         unknown = set(self.request.GET) - allowed - self.common_parameters
         if unknown:
@@ -242,7 +259,9 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         if changed_at is None:
             changed_at = getattr(versioned, "last_published_at", None) or timezone.now()
         viewer = viewer_key(request)
-        tag = f"{__version__}|{scope}|{version or 0}|{viewer}|{extra}"
+        # JSON and the browsable HTML view of the same data are different representations.
+        renderer = getattr(getattr(request, "accepted_renderer", None), "format", "")
+        tag = f"{__version__}|{scope}|{version or 0}|{viewer}|{renderer}|{extra}"
         etag = '"' + hashlib.sha256(tag.encode()).hexdigest()[:32] + '"'
         return etag, changed_at, viewer == PUBLIC_VIEWER
 
