@@ -85,7 +85,9 @@ class SeriesPageTypeTests(WagtailPageTestCase):
 # --- Status ------------------------------------------------------------------------------------
 
 
-def test_status_choices_and_default():
+def test_status_choices_and_default(db):
+    # A page instance looks up its content type: without the database, the test would pass only
+    # when an earlier test had left Django's content type cache warm.
     assert SeriesStatus.choices == [
         ("ongoing", "Ongoing"),
         ("complete", "Complete"),
