@@ -229,3 +229,20 @@ def test_titles_are_escaped_in_the_form_and_the_messages(client, admin, home):
     index = client.get(response["Location"]).content.decode()
     assert SCRIPT_TITLE not in index
     assert "&lt;script&gt;" in index
+
+
+def test_a_collision_in_the_tree_is_reported_not_a_500(client, admin, series, monkeypatch):
+    # Two pages created under one parent at the same moment can collide on treebeard's path.
+    from django.db import IntegrityError
+
+    from wagtail_series.views import parts
+
+    def collide(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: wagtailcore_page.path")
+
+    monkeypatch.setattr(parts, "create_forthcoming_part", collide)
+    client.force_login(admin)
+    response = post(client, series, title="Simultaneous")
+    assert response.status_code == 200
+    assert "at the same time" in response.content.decode()
+    assert not SeriesPart.objects.filter(title="Simultaneous").exists()
