@@ -12,7 +12,15 @@ from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, Revision
 
-from tests.conftest import Page, add_part, make_series, publish, reload, restrict
+from tests.conftest import (
+    Page,
+    add_part,
+    make_series,
+    publish,
+    reload,
+    restrict,
+    rich_text_paragraph,
+)
 from tests.testapp.models import BlogPage
 from wagtail_series import reader
 from wagtail_series.reader import EntryStatus
@@ -725,3 +733,13 @@ def test_position_in_an_outline_is_the_part_position(series, rf):
     assert reader.get_position_in(outline, second.pk).previous.page_id == first.pk
     assert reader.get_position_in(outline, draft.pk) is None  # forthcoming: no position
     assert reader.get_position_in(outline, 999999) is None
+
+
+def test_entry_pages_can_leave_streamfields_unread(series):
+    add_part(series, "Rose", body=rich_text_paragraph("<p>Body</p>"))
+    outline = reader.get_series_outline(reload(series))
+    (page,) = reader.get_entry_pages(outline.entries, defer_streamfields=True).values()
+    assert "body" in page.get_deferred_fields() and "intro" not in page.get_deferred_fields()
+    assert [b.value.source for b in page.body] == ["<p>Body</p>"]  # read on access
+    (page,) = reader.get_entry_pages(outline.entries).values()
+    assert "body" not in page.get_deferred_fields()

@@ -315,13 +315,18 @@ def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPos
     return position
 
 
-def get_entry_pages(entries: Iterable[SeriesEntry]) -> dict[int, SeriesPartMixin]:
+def get_entry_pages(
+    entries: Iterable[SeriesEntry], *, defer_streamfields: bool = False
+) -> dict[int, SeriesPartMixin]:
     """The part pages of the published ``entries``, by page id, as their own part type.
 
     For surfaces that hand out the page object itself (GraphQL's ``SeriesEntry.page``): the entries
     say which parts the request may see; this loads exactly those. Only live pages are read, since
     a page that is not live holds its draft in its row: an entry that is not published, or a page
     unpublished meanwhile, gets no page. At most one query per part type.
+
+    ``defer_streamfields`` leaves StreamFields unread (each is then read on access, one query per
+    page): for callers that know they won't read them, as parsing them is most of the cost.
     """
     ids = {entry.page_id for entry in entries if entry.is_published}
     pages: dict[int, SeriesPartMixin] = {}
@@ -330,7 +335,8 @@ def get_entry_pages(entries: Iterable[SeriesEntry]) -> dict[int, SeriesPartMixin
             break
         content_type = ContentType.objects.get_for_model(model)
         missing = ids - set(pages)
-        for page in model.objects.filter(pk__in=missing, live=True, content_type=content_type):
+        queryset = model.objects.filter(pk__in=missing, live=True, content_type=content_type)
+        for page in queryset.defer_streamfields() if defer_streamfields else queryset:
             pages[page.pk] = page
     return pages
 

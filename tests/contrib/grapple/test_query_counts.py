@@ -96,3 +96,15 @@ def test_series_list_costs_the_same_for_3_or_20_series(
         result = data(client, query)
     assert len(result["seriesList"]) == count
     assert sorted(s["partsTotal"] for s in result["seriesList"])[-1] == 29
+
+
+@pytest.mark.parametrize("parts", [3, 300])
+def test_asking_for_part_bodies_costs_the_same_for_3_or_300_parts(client, home, parts):
+    """Part pages are loaded without their StreamFields unless the query names one: then with."""
+    series = build(home, parts)
+    with_body = """query ($id: ID) { series(id: $id) { parts { page {
+        ... on SeriesPart { intro body { blockType } } } } } }"""
+    without = """query ($id: ID) { series(id: $id) { parts { page {
+        ... on SeriesPart { intro } } } } }"""
+    assert counted(client, with_body, {"id": series.pk})[0] == SERIES_WITH_PAGES
+    assert counted(client, without, {"id": series.pk})[0] == SERIES_WITH_PAGES

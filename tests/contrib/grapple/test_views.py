@@ -285,3 +285,31 @@ def test_private_parent_is_shown_only_to_readers_who_pass(client, home, django_u
     assert data(client, query)["series"] is None
     client.force_login(django_user_model.objects.create_user("member", password="x"))
     assert data(client, query)["series"]["parts"] == [{"page": {"parent": {"title": "Members"}}}]
+
+
+@pytest.mark.parametrize(
+    ("order", "allowed"),
+    [
+        ("-first_published_at", True),
+        ("title, -id", True),
+        ("owner__password", False),
+        ("title,owner__password", False),
+        ("?", False),
+        ("_title", False),
+        ("", False),
+    ],
+)
+def test_grapple_order_may_only_name_fields_of_the_listed_pages(client, home, order, allowed):
+    """grapple hands `order` to the ORM: ordering by a relation would reveal other models."""
+    make_series(home, "One")
+    query = "query ($order: String) { pages(order: $order) { title } }"
+    result = post(client, query, {"order": order})
+    if allowed:
+        assert "errors" not in result and result["data"]["pages"]
+    else:
+        assert result["errors"][0]["message"].startswith(
+            'order must name fields of the listed objects, each optionally with "-"'
+        )
+        assert result["data"] is None or result["data"]["pages"] is None
+    literal = error_messages(client, '{ pages(order: "owner__password") { title } }', status=200)
+    assert literal[0].endswith("'owner__password' is not one.")

@@ -14,9 +14,12 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
+from graphene.utils.str_converters import to_camel_case
+from graphql.language import FieldNode, Visitor, visit
+from wagtail.fields import StreamField
 
 from ... import reader
-from ...models import SeriesPage, SeriesPartMixin
+from ...models import SeriesPage, SeriesPartMixin, get_part_models
 from ...reader import PartPosition, SeriesEntry, SeriesOutline
 
 _ATTRIBUTE = "_wagtail_series_graphql_loader"
@@ -40,6 +43,29 @@ def get_loader(info: Any) -> SeriesLoader:
     return loader
 
 
+def field_names_in(info: Any) -> set[str]:
+    """Every field name the operation of ``info`` asks for, in its fragments too."""
+    names: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_field(self, node: FieldNode, *_args: Any) -> None:
+            names.add(node.name.value)
+
+    for node in (info.operation, *info.fragments.values()):
+        visit(node, Collect())
+    return names
+
+
+def streamfield_names() -> set[str]:
+    """The StreamFields of the part page types, as model and as GraphQL (camelCase) names."""
+    names: set[str] = set()
+    for model in get_part_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, StreamField):
+                names |= {field.name, to_camel_case(field.name)}
+    return names
+
+
 class SeriesLoader:
     """What one GraphQL request has loaded so far, all of it from ``wagtail_series.reader``."""
 
@@ -52,6 +78,7 @@ class SeriesLoader:
         self._may_see: dict[int, bool] = {}
         # The outline each published part seen so far belongs to.
         self._outline_of: dict[int, SeriesOutline] = {}
+        self._defer_streamfields: bool | None = None
 
     def add_batch(self, series_list: Iterable[SeriesPage]) -> None:
         """Series the reader found visible, listed together: their outlines load together."""
@@ -107,13 +134,20 @@ class SeriesLoader:
                 if entry.page_id not in self._pages:
                     self._expected[entry.page_id] = entry
 
-    def page(self, entry: SeriesEntry) -> SeriesPartMixin | None:
+    def page(self, entry: SeriesEntry, info: Any) -> SeriesPartMixin | None:
         """The page of a published entry; with it, those of every entry expected so far."""
         if not entry.is_published:
             return None
         if entry.page_id not in self._pages:
             self._expected[entry.page_id] = entry
-            found = reader.get_entry_pages(self._expected.values())
+            if self._defer_streamfields is None:
+                # Parsing StreamFields is most of the cost of loading pages: skip it unless the
+                # query names one (a StreamField exposed under another name is still correct,
+                # read on access).
+                self._defer_streamfields = not (streamfield_names() & field_names_in(info))
+            found = reader.get_entry_pages(
+                self._expected.values(), defer_streamfields=self._defer_streamfields
+            )
             for page_id in self._expected:
                 self._pages[page_id] = found.get(page_id)
             self._expected.clear()

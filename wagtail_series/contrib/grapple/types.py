@@ -91,7 +91,7 @@ class SeriesEntry(graphene.ObjectType):
 
     @staticmethod
     def resolve_page(entry: reader.SeriesEntry, info: Any) -> Any:
-        return get_loader(info).page(entry)
+        return get_loader(info).page(entry, info)
 
 
 class SeriesInfo(graphene.ObjectType):

@@ -10,7 +10,9 @@ It is graphene-django's ``GraphQLView`` with:
   (``GRAPHQL_MAX_DEPTH``, ``GRAPHQL_MAX_ALIASES``), and introspection refused when
   ``GRAPHQL_INTROSPECTION`` is off, all read from ``WAGTAIL_SERIES`` on every request;
 - a middleware that nulls grapple's ``parent`` field when the request may not see the parent
-  (grapple returns it whatever its state, drafts and private pages included);
+  (grapple returns it whatever its state, drafts and private pages included), and refuses an
+  ``order`` on grapple's lists that isn't a plain field name (grapple hands it to the ORM, so
+  ``owner__password`` would sort pages by a password hash);
 - errors that never show internals: an exception from a resolver (such as Django's list of every
   model field when grapple's ``order`` names an unknown one) becomes a plain message, and a
   failure anywhere else is a 400, never a 500. With introspection off, "Did you mean ...?"
@@ -59,10 +61,27 @@ def limit_rules() -> tuple[type, ...]:
     return tuple(rules)
 
 
-class ParentVisibilityMiddleware:
-    """Null grapple's ``parent`` (any parent, drafts included) when the request may not see it."""
+# A field of the listed objects, ascending or descending: never a relation (owner__password), "?".
+_ORDER_TERM = re.compile(r"-?[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+# Fields of this app whose `order` is checked against an allow-list of their own.
+_OWN_ORDERED_FIELDS = frozenset({"seriesList"})
+
+
+class GrappleGuardMiddleware:
+    """Close two holes in grapple's own fields: ``parent`` returns any parent, drafts and private
+    pages included (null it when the request may not see it); ``order`` goes straight to the ORM,
+    so ``order: "owner__password"`` sorts pages by their owner's password hash (allow only the
+    listed objects' own fields)."""
 
     def resolve(self, next_: Any, root: Any, info: Any, **kwargs: Any) -> Any:
+        order = kwargs.get("order")
+        if isinstance(order, str) and info.field_name not in _OWN_ORDERED_FIELDS:
+            for term in order.split(","):
+                if not _ORDER_TERM.fullmatch(term.strip()):
+                    raise GraphQLError(
+                        f"order must name fields of the listed objects, each optionally with "
+                        f'"-", e.g. "-first_published_at"; {term.strip()[:100]!r} is not one.'
+                    )
         result = next_(root, info, **kwargs)
         if (
             info.field_name == "parent"
@@ -85,7 +104,7 @@ class SeriesGraphQLView(GraphQLView):
         )
 
     def get_middleware(self, request: HttpRequest) -> list[Any]:
-        return [*(super().get_middleware(request) or []), ParentVisibilityMiddleware()]
+        return [*(super().get_middleware(request) or []), GrappleGuardMiddleware()]
 
     def execute_graphql_request(self, *args: Any, **kwargs: Any) -> ExecutionResult | None:
         try:
