@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench docs docs-serve docs-screenshots ci clean
+.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench bench-graphql docs docs-serve docs-screenshots ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,9 +74,14 @@ migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on 
 fuzz-api: install ## Fuzz the running example site's API with schemathesis against its OpenAPI document
 	$(BIN)/python scripts/fuzz_api.py
 
-bench: install ## Time the series endpoint against stock API v2 (SQLite and PostgreSQL; see bench/)
+bench: install ## Time the series endpoint against stock API v2, and GraphQL against grapple's generic query (see bench/)
 	bash .ci/postgres-up
 	$(BIN)/python bench/api_bench.py
+	$(BIN)/python bench/graphql_bench.py
+
+bench-graphql: install ## Time the GraphQL series query against grapple's generic page query (SQLite and PostgreSQL)
+	bash .ci/postgres-up
+	$(BIN)/python bench/graphql_bench.py
 
 docs: install ## Build the docs with warnings as errors
 	$(BIN)/mkdocs build --strict --site-dir site

@@ -1,0 +1,265 @@
+"""Benchmark: a whole series from our GraphQL ``series`` query vs grapple's generic page query.
+
+``make bench-graphql`` (and ``make bench``) runs this; it is not part of the test suite and
+gates nothing. It uses the REST benchmark's harness (``bench/api_bench.py``): the same seeded
+series of 10, 50 and 300 parts (every fourth one forthcoming), the same in-process Django test
+Client, alternating timings, medians and 95th percentiles. See bench/README.md.
+
+The queries go to the example site's ``/graphql/`` (SeriesGraphQLView, the same schema):
+
+- ours: ``series(id:) { ... parts { id position label title status url firstPublishedAt
+  page { ... on SeriesPart { intro } } } }``: every part in order, forthcoming ones as
+  placeholders, numbered, with the same fields as the generic query and the part's intro;
+- ours, TOC: the same without ``page``, with the teaser and expected date instead: what a table
+  of contents needs;
+- grapple's generic query for the same data: ``page(id:) { ... children(limit: <n>) { id title
+  url firstPublishedAt ... on SeriesPart { intro } } }``, with grapple's MAX_PAGE_SIZE raised to
+  the series length so nothing is cut (its default, 100, would cut silently). It can only list
+  the published parts, unnumbered.
+
+    .venv/bin/python bench/graphql_bench.py [--databases sqlite,postgres] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.api_bench import (  # noqa: E402  (the shared harness)
+    DEFAULT_PG_URL,
+    FORTHCOMING_EVERY,
+    SIZES,
+    Timing,
+    WorkloadError,
+    count_queries,
+    expect,
+    seed,
+    time_alternating,
+)
+
+OURS = """
+query Ours($id: ID) {
+  series(id: $id) {
+    id title description partsTotal partsTruncated
+    parts {
+      id position label title status url firstPublishedAt
+      page { ... on SeriesPart { intro } }
+    }
+  }
+}
+"""
+
+TOC = """
+query Toc($id: ID) {
+  series(id: $id) {
+    id title description partsTotal partsTruncated
+    parts { id position label title status url teaser expectedDate firstPublishedAt }
+  }
+}
+"""
+
+GENERIC = """
+query Generic($id: ID, $limit: PositiveInt) {
+  page(id: $id) {
+    id title
+    ... on SeriesPage { description }
+    children(limit: $limit) { id title url firstPublishedAt ... on SeriesPart { intro } }
+  }
+}
+"""
+
+
+def run_worker(database: str, url: str, args: argparse.Namespace) -> int:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": url,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [
+        *(sys.executable, __file__, "--worker", database),
+        *("--requests", str(args.requests), "--warmup", str(args.warmup)),
+        *("--sizes", ",".join(map(str, args.sizes))),
+    ]
+    return subprocess.run(command, cwd=ROOT, env=env).returncode
+
+
+def with_postgres(args: argparse.Namespace) -> int:
+    """A throwaway database for the worker, dropped whatever happens (as api_bench does)."""
+    import psycopg
+    from psycopg import sql
+
+    admin_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
+    name = f"wagtail_series_gqlbench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL is unreachable at {admin_url}: {error}", file=sys.stderr)
+        return 1
+    with admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            return run_worker("postgres", admin_url.rsplit("/", 1)[0] + "/" + name, args)
+        finally:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per figure")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
+    parser.add_argument(
+        "--sizes",
+        type=lambda value: tuple(int(n) for n in value.split(",")),
+        default=SIZES,
+        help="series lengths, comma-separated (default 10,50,300)",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+    failures = 0
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            with TemporaryDirectory(prefix="wagtail-series-gqlbench-") as tmp:
+                failures += run_worker("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args) != 0
+        elif database == "postgres":
+            failures += with_postgres(args) != 0
+        else:
+            parser.error(f"unknown database {database!r}")
+    return 1 if failures else 0
+
+
+def graphql(client: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables})
+    response = expect(
+        client.post("/graphql/", body, content_type="application/json"), 200, "/graphql/"
+    )
+    result = response.json()
+    if result.get("errors"):
+        raise WorkloadError(f"/graphql/: {result['errors']}")
+    return result["data"]
+
+
+def bench_series(client: Any, series: Any, size: int, args: argparse.Namespace) -> list[float]:
+    """Time ours and ours-TOC against grapple's generic query for one series; print a row;
+    return the median ratios."""
+    published = size - size // FORTHCOMING_EVERY
+
+    def ours() -> None:
+        data = graphql(client, OURS, {"id": series.pk})["series"]
+        if len(data["parts"]) != size or data["partsTruncated"]:
+            raise WorkloadError(f"ours: {len(data['parts'])} parts, not {size}")
+        if sum(1 for part in data["parts"] if part["page"]) != published:
+            raise WorkloadError("ours: not every published part has its page")
+
+    def toc() -> None:
+        data = graphql(client, TOC, {"id": series.pk})["series"]
+        if len(data["parts"]) != size or data["partsTruncated"]:
+            raise WorkloadError(f"toc: {len(data['parts'])} parts, not {size}")
+
+    def generic() -> None:
+        data = graphql(client, GENERIC, {"id": series.pk, "limit": size})["page"]
+        # grapple lists live, public children only: the forthcoming parts cannot be had at all.
+        if len(data["children"]) != published:
+            raise WorkloadError(f"generic: {len(data['children'])} children, not {published}")
+
+    sides = {"ours": ours, "toc": toc, "generic": generic}
+    seconds = time_alternating(sides, warmup=args.warmup, repeat=args.requests)
+    timings = {
+        name: Timing(name, seconds[name], count_queries(call)) for name, call in sides.items()
+    }
+    base = timings["generic"]
+    cells = []
+    for name in ("ours", "toc", "generic"):
+        timing = timings[name]
+        cells.append(f"{timing.median_ms:>8.2f} {timing.p95_ms:>7.2f} {timing.queries:>2}")
+    ratios = [timings[name].median_ms / base.median_ms for name in ("ours", "toc")]
+    ratios_p95 = [timings[name].p95_ms / base.p95_ms for name in ("ours", "toc")]
+    print(
+        f"{size:>5}  {'   '.join(cells)}   "
+        f"{ratios[0]:>5.2f} {ratios_p95[0]:>5.2f}   {ratios[1]:>5.2f} {ratios_p95[1]:>5.2f}  "
+        f"{f'ours {size}, generic {published}':>20}"
+    )
+    return ratios
+
+
+def worker(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    import grapple
+    import wagtail
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    started = time.perf_counter()
+    series_by_size = seed(args.sizes)
+    seeded_in = time.perf_counter() - started
+    client = Client()
+    engine = connection.vendor
+    version = connection.cursor().connection.info.server_version if engine == "postgresql" else None
+    db_label = (
+        f"PostgreSQL {version // 10000}.{version % 10000}"
+        if version
+        else f"SQLite {connection.Database.sqlite_version} (temporary file)"
+    )
+    print()
+    print(f"== GraphQL, {args.worker}: {db_label} ==")
+    print(
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"Wagtail {wagtail.__version__}, wagtail-grapple "
+        f"{getattr(grapple, '__version__', '') or _version('wagtail-grapple')}; in-process "
+        f"Django test Client, POST /graphql/; {args.requests} timed requests per figure after "
+        f"{args.warmup} warm-up rounds; seeded in {seeded_in:.0f} s"
+    )
+    print()
+    print("Times in ms (median, p95) and queries per request; ratios to the generic query.")
+    header = (
+        f"{'parts':>5}  {'ours':>8} {'p95':>7} {'q':>2}   {'ours TOC':>8} {'p95':>7} {'q':>2}   "
+        f"{'generic':>8} {'p95':>7} {'q':>2}   {'ours/gen':>11}   {'TOC/gen':>11}  "
+        f"{'parts in answers':>20}"
+    )
+    print(header)
+    print("-" * len(header))
+    # grapple cuts any list at MAX_PAGE_SIZE (default 100) whatever `limit` asks: raise it.
+    grapple_settings = {**getattr(settings, "GRAPPLE", {}), "MAX_PAGE_SIZE": max(args.sizes)}
+    with override_settings(GRAPPLE=grapple_settings):
+        ratios = [
+            bench_series(client, series, size, args) for size, series in series_by_size.items()
+        ]
+    print()
+    for size, (ours, toc) in zip(series_by_size, ratios, strict=True):
+        for label, ratio in (("ours", ours), ("ours TOC", toc)):
+            verdict = "meets" if ratio <= 1 else "MISSES"
+            print(
+                f"target {label} <= grapple's generic query median, {size:>3} parts: "
+                f"{ratio:.2f} ({verdict})"
+            )
+    return 0
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
