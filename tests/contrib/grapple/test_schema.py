@@ -467,3 +467,22 @@ def test_a_series_reached_through_grapples_own_parent_field_shows_nothing_of_its
             "partsTotal": 0,
         },
     }
+
+
+def test_the_schema_runs_without_a_request_as_an_anonymous_reader(memories):
+    """Executed directly (a script, a test), with no request as context: public data only."""
+    from grapple.schema import schema
+
+    memories()
+    for context in (None, {}):
+        result = schema.execute(
+            '{ series(slug: "memories") { parts { title page { title } } } seriesCount }',
+            context_value=context,
+        )
+        assert result.errors is None
+        assert [p["title"] for p in result.data["series"]["parts"]] == [
+            "Magnetic Rose",
+            "Stink Bomb",
+            "Cannon Fodder",
+        ]
+        assert result.data["seriesCount"] == 1

@@ -10,6 +10,7 @@ costs the same number of database queries for 3 parts as for 300.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
 from django.db.models import prefetch_related_objects
@@ -38,7 +39,8 @@ def get_loader(info: Any) -> SeriesLoader:
     loader = getattr(context, _ATTRIBUTE, None)
     if loader is None:
         loader = SeriesLoader(request_of(info))
-        if context is not None:
+        # Context None, a dict...: no batching beyond this field.
+        with suppress(AttributeError):
             setattr(context, _ATTRIBUTE, loader)
     return loader
 
