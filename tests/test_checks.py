@@ -12,6 +12,8 @@ def ids(settings_value, settings):
 
 def test_valid_settings_pass(settings):
     assert ids({"API_CACHE_MAX_AGE": 0, "API_MAX_PARTS": 10}, settings) == []
+    assert ids({"API_VALIDATOR_CACHE": None}, settings) == []
+    assert ids({"API_VALIDATOR_CACHE": "default"}, settings) == []
 
 
 @pytest.mark.parametrize(
@@ -36,6 +38,8 @@ def test_valid_settings_pass(settings):
         ({"WEBHOOKS": [{"url": "https://x.example/", "secret": ""}]}, ["wagtail_series.E005"]),
         ({"WEBHOOKS": ["https://x.example/"]}, ["wagtail_series.E005"]),
         ({"TASK_BACKEND": "nope"}, ["wagtail_series.E006"]),
+        ({"API_VALIDATOR_CACHE": "nope"}, ["wagtail_series.E007"]),
+        ({"API_VALIDATOR_CACHE": 0}, ["wagtail_series.E003"]),
         ({"GRAPHQL_MAX_DEPTH": 0}, ["wagtail_series.E004"]),
         ({"GRAPHQL_MAX_ALIASES": -1}, ["wagtail_series.E004"]),
         ({"GRAPHQL_MAX_DEPTH": "10"}, ["wagtail_series.E003"]),

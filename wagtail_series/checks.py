@@ -25,6 +25,8 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
             )
         )
     for name, default in DEFAULTS.items():
+        if name in _MAY_BE_NONE and value.get(name, default) is None:
+            continue
         if name in value and not _same_type(value[name], default):
             errors.append(
                 Error(
@@ -44,7 +46,20 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")
             )
     errors.extend(_propagation_errors(value))
+    alias = value.get("API_VALIDATOR_CACHE")
+    if isinstance(alias, str) and alias not in settings.CACHES:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['API_VALIDATOR_CACHE'] is {alias!r}, which is not in CACHES.",
+                hint="Name a cache alias from CACHES, or None to answer every request in full.",
+                id="wagtail_series.E007",
+            )
+        )
     return errors
+
+
+# Settings whose value may be None as well as of their default's type.
+_MAY_BE_NONE = frozenset(["API_VALIDATOR_CACHE"])
 
 
 def _same_type(value: Any, default: Any) -> bool:

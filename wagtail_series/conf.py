@@ -19,6 +19,10 @@ SETTING_NAME = "WAGTAIL_SERIES"
 DEFAULTS: dict[str, Any] = {
     # Seconds a shared cache (CDN, proxy) may keep an anonymous API response.
     "API_CACHE_MAX_AGE": 60,
+    # The Django cache alias in which the API keeps the validators of anonymous responses, to
+    # answer conditional requests (304) without running the view; None: always run the view.
+    # Use a cache shared by all app servers (see docs/headless.md, "HTTP caching").
+    "API_VALIDATOR_CACHE": "default",
     # The most parts a series API response carries; beyond it the response says it was cut.
     "API_MAX_PARTS": 2000,
     # The most series one page of the series listing may ask for (its `limit`).

@@ -12,6 +12,7 @@ PostgreSQL or Redis skips the test; under ``CI=true`` it fails it.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -210,6 +211,13 @@ def test_publishing_through_one_server_shows_at_once_on_the_other(servers, redis
     assert any(b"wagtail_series:feed:" in key for key in redis_cache.keys("*"))
     assert feed_titles(a.get("/memories/feed/")[1]) == ["Part 1: Magnetic Rose"]
 
+    # B answers a conditional API request from the validators it stored in Redis (a 304).
+    status, listing, _ = b.get("/api/v2/series/?slug=memories")
+    api_url = "/api/v2/series/{}/".format(json.loads(listing)["items"][0]["id"])
+    api_etag = b.get(api_url)[2]["ETag"]
+    assert b.get(api_url, {"If-None-Match": api_etag})[0] == 304
+    assert any(b"wagtail_series:api:validators:" in key for key in redis_cache.keys("*"))
+
     publish_through_the_admin(a, stink["id"])
     assert last_json_line(manage(env, "shell", "-c", STINK_BOMB_ID))["live"] is True
 
@@ -224,3 +232,8 @@ def test_publishing_through_one_server_shows_at_once_on_the_other(servers, redis
     assert feed_titles(feed) == ["Part 2: Stink Bomb", "Part 1: Magnetic Rose"]
     assert feed_titles(b.get("/series/feed/")[1])[0] == "Memories, Part 2: Stink Bomb"
     assert b"Stink Bomb" in b.get("/memories/feed/json/")[1]
+    # A's publish dropped the validators B stored: B answers in full, with Stink Bomb linked.
+    status, body, headers = b.get(api_url, {"If-None-Match": api_etag})
+    assert status == 200 and headers["ETag"] != api_etag
+    parts = {part["title"]: part for part in json.loads(body)["parts"]}
+    assert parts["Stink Bomb"]["status"] == "published" and parts["Stink Bomb"]["url"]

@@ -32,6 +32,8 @@ from ..conf import series_settings
 from ..models import SeriesPage, SeriesStatus
 from ..models.parts import part_content_type_ids
 from ..models.versions import ALL_SERIES, SeriesVersion
+from . import conditional
+from .conditional import answers_conditional_requests
 from .serializers import series_data, series_detail_data
 
 ORDERINGS = ("title", "first_published_at", "latest_part_published_at")
@@ -58,22 +60,36 @@ class SeriesAPIViewSet(BaseAPIViewSet):
     @classmethod
     def get_urlpatterns(cls) -> list[Any]:
         return [
-            path("", cls.as_view({"get": "listing_view"}), name="listing"),
+            path(
+                "",
+                answers_conditional_requests(
+                    cls.as_view({"get": "listing_view"}), cls.cached_not_modified
+                ),
+                name="listing",
+            ),
             path("find/", cls.as_view({"get": "find_view"}), name="find"),
             # <str:pk>, not <int:pk>: a malformed id is a 400 that says so, not a bare 404.
-            path("<str:pk>/", cls.as_view({"get": "detail_view"}), name="detail"),
+            path(
+                "<str:pk>/",
+                answers_conditional_requests(
+                    cls.as_view({"get": "detail_view"}), cls.cached_not_modified
+                ),
+                name="detail",
+            ),
         ]
 
     # --- Views ---------------------------------------------------------------------------
 
     def listing_view(self, request: HttpRequest) -> HttpResponseBase:
         self.check_parameters(self.listing_parameters)
+        generation = conditional.current_generation(ALL_SERIES)  # before reading the database
         visible = reader.visible_series(request=request)
         queryset = self.order(self.filter(visible, request), request)
         limit, offset = self.pagination(request)
 
         version = SeriesVersion.objects.filter(series_id=ALL_SERIES).first()
         validators = self.validators(request, "listing", version, request.GET.urlencode())
+        self.remember(request, generation, *validators)
         not_modified = self.not_modified(request, *validators)
         if not_modified is not None:
             return not_modified
@@ -99,6 +115,7 @@ class SeriesAPIViewSet(BaseAPIViewSet):
     def detail_view(self, request: HttpRequest, pk: str) -> HttpResponseBase:
         self.check_parameters(self.detail_parameters)
         series_id = self.parse_id(pk)
+        generation = conditional.current_generation(series_id)  # before reading the database
         series = (
             with_versions(SeriesPage.objects.filter(pk=series_id))
             .select_related("cover_image")
@@ -108,6 +125,7 @@ class SeriesAPIViewSet(BaseAPIViewSet):
             raise Http404(f"There is no series with id {series_id}.")
 
         validators = self.validators(request, f"detail:{series.pk}", series, "")
+        self.remember(request, generation, *validators)
         not_modified = self.not_modified(request, *validators)
         if not_modified is not None:
             return not_modified
@@ -264,6 +282,25 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         tag = f"{__version__}|{scope}|{version or 0}|{viewer}|{renderer}|{extra}"
         etag = '"' + hashlib.sha256(tag.encode()).hexdigest()[:32] + '"'
         return etag, changed_at, viewer == PUBLIC_VIEWER
+
+    @staticmethod
+    def remember(
+        request: HttpRequest, generation: str | None, etag: str, changed_at: datetime, public: bool
+    ) -> None:
+        # Only what every anonymous reader gets: the cache answers no one else.
+        if public:
+            conditional.store(request, generation, etag, changed_at)
+
+    @classmethod
+    def cached_not_modified(
+        cls, response: HttpResponseBase, etag: str, changed_at: datetime
+    ) -> HttpResponseBase:
+        """A 304 answered from the validator cache, with the headers the full view would send."""
+        response = cls.cache_headers(response, etag, changed_at, public=True)
+        # What DRF adds to every response of these views (see APIView.finalize_response).
+        patch_vary_headers(response, ["Accept"])
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
 
     def not_modified(
         self, request: HttpRequest, etag: str, changed_at: datetime, public: bool
