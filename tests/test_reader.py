@@ -747,3 +747,55 @@ def test_entry_pages_can_leave_streamfields_unread(series):
     assert [b.value.source for b in page.body] == ["<p>Body</p>"]  # read on access
     (page,) = reader.get_entry_pages(outline.entries).values()
     assert "body" not in page.get_deferred_fields()
+
+
+# --- Loading part pages ----------------------------------------------------------------------
+
+
+def loaded_state(page) -> dict:
+    fields = {name: getattr(page, name) for name in reader._PART_FIELDS}
+    return {
+        **fields,
+        "pk": page.pk,
+        "parent links": {
+            link.attname: getattr(page, link.attname) for link in page._meta.parents.values()
+        },
+        "class": type(page),
+        "deferred": page.get_deferred_fields(),
+        "url": page.get_url(),
+        "adding": page._state.adding,
+        "db": page._state.db,
+    }
+
+
+def test_part_pages_load_as_only_would_load_them(series, django_assert_num_queries):
+    go_live = timezone.now() + dt.timedelta(days=3)
+    schedule(add_part(series, "Scheduled", state="draft"), go_live)
+    add_part(series, "Published", intro="An intro.")
+    add_part(series, "Blog part", model=BlogPage, summary="A summary.")
+    fast = reader._part_pages(reload(series))
+    expected = [
+        loaded_state(type(page).objects.only(*reader._PART_FIELDS).get(pk=page.pk)) for page in fast
+    ]
+    assert [loaded_state(page) for page in fast] == expected
+    assert [type(p).__name__ for p in fast] == ["SeriesPart", "SeriesPart", "BlogPage"]
+    assert fast[0]._series_scheduled_at == go_live
+    assert fast[1]._series_scheduled_at is None
+    # Fields not loaded load on access, as with .only().
+    with django_assert_num_queries(1):
+        assert fast[1].intro == "An intro."
+    assert fast[2].specific.summary == "A summary."
+
+
+def test_a_part_type_with_its_own_init_gets_it_run(series, monkeypatch):
+    add_part(series, "Blog part", model=BlogPage)
+    created = []
+
+    def __init__(self, *args, **kwargs):
+        super(BlogPage, self).__init__(*args, **kwargs)
+        created.append(self.pk)
+
+    monkeypatch.setattr(BlogPage, "__init__", __init__, raising=False)
+    (page,) = reader._part_pages(reload(series))
+    assert created == [page.pk]
+    assert page.title == "Blog part"
