@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib.auth.models import Group
@@ -482,3 +483,12 @@ def test_json_and_html_representations_have_different_etags(client, memories):
         ).status_code
         == 200
     )
+
+
+def test_json_is_compact_unless_indentation_is_asked_for(client, memories):
+    series = memories()["series"]
+    compact = client.get(detail(series)).content
+    assert b"\n" not in compact and compact.startswith(b'{"id":')
+    indented = client.get(detail(series), HTTP_ACCEPT="application/json; indent=4").content
+    assert indented.startswith(b'{\n    "id": ')
+    assert json.loads(compact) == json.loads(indented)
