@@ -787,7 +787,7 @@ def test_part_pages_load_as_only_would_load_them(series, django_assert_num_queri
     assert fast[2].specific.summary == "A summary."
 
 
-def test_a_part_type_with_its_own_init_gets_it_run(series, monkeypatch):
+def test_a_part_type_with_its_own_init_gets_it_run(series, monkeypatch, request):
     add_part(series, "Blog part", model=BlogPage)
     created = []
 
@@ -796,6 +796,41 @@ def test_a_part_type_with_its_own_init_gets_it_run(series, monkeypatch):
         created.append(self.pk)
 
     monkeypatch.setattr(BlogPage, "__init__", __init__, raising=False)
+    reader._loads_plainly.cache_clear()  # (what it knew of BlogPage is out of date)
+    request.addfinalizer(reader._loads_plainly.cache_clear)
     (page,) = reader._part_pages(reload(series))
     assert created == [page.pk]
     assert page.title == "Blog part"
+
+
+@pytest.mark.parametrize("defer_streamfields", [True, False])
+def test_entry_pages_load_as_the_orm_would_load_them(
+    series, defer_streamfields, django_assert_num_queries
+):
+    add_part(series, "Published", intro="An intro.", body=rich_text_paragraph("<p>Body text</p>"))
+    add_part(series, "Blog part", model=BlogPage, summary="A summary.", body="<p>Body</p>")
+    add_part(series, "Draft", state="draft")
+    entries = reader.get_series_outline(reload(series)).entries
+    with django_assert_num_queries(2):  # one per part type
+        pages = reader.get_entry_pages(entries, defer_streamfields=defer_streamfields)
+    assert sorted(pages) == sorted(e.page_id for e in entries if e.is_published)
+    for page in pages.values():
+        queryset = type(page).objects.filter(pk=page.pk)
+        expected = (queryset.defer_streamfields() if defer_streamfields else queryset).get()
+        assert page.get_deferred_fields() == expected.get_deferred_fields()
+        loaded = [
+            f.attname
+            for f in page._meta.concrete_fields
+            if f.attname not in page.get_deferred_fields()
+        ]
+        with django_assert_num_queries(0):
+            values = {name: getattr(page, name) for name in loaded}
+        assert values == {name: getattr(expected, name) for name in loaded}
+        assert page.get_url() == expected.get_url()
+        assert page.content_type == expected.content_type
+    series_part = next(p for p in pages.values() if p.title == "Published")
+    # A StreamField not loaded loads on access, as with defer_streamfields().
+    assert list(series_part.body.raw_data) == list(
+        type(series_part).objects.get(pk=series_part.pk).body.raw_data
+    )
+    assert "Body text" in str(series_part.body)

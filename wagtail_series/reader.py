@@ -20,6 +20,7 @@ part page type, one for view restrictions (plus one for group restrictions, if a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,11 +30,14 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Cast
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page, PageViewRestriction, Revision
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageViewRestriction, Revision, get_default_page_content_type
 
 from .models import SeriesPage, SeriesPartMixin, get_part_models
 
@@ -338,7 +342,12 @@ def get_entry_pages(
         content_type = ContentType.objects.get_for_model(model)
         missing = ids - set(pages)
         queryset = model.objects.filter(pk__in=missing, live=True, content_type=content_type)
-        for page in queryset.defer_streamfields() if defer_streamfields else queryset:
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if not (defer_streamfields and isinstance(field, StreamField))
+        ]
+        for page in _load_pages(model, queryset, fields):
             pages[page.pk] = page
     return pages
 
@@ -485,50 +494,61 @@ def _part_pages_many(series_list: Sequence[SeriesPage]) -> dict[int, list[Series
     children = Q()
     for series in series_list:
         children |= Q(path__startswith=series.path, depth=series.depth + 1)
-    scheduled_go_live = (
-        Revision.page_revisions.filter(
-            object_id=Cast(OuterRef("pk"), output_field=CharField()),
-            approved_go_live_at__isnull=False,
-        )
-        .order_by("-created_at")
-        .values("approved_go_live_at")[:1]
-    )
     for model in get_part_models():
         content_type = ContentType.objects.get_for_model(model)
         queryset = (
-            model.objects.filter(children)
+            # (Keyed by the page content type's id, which the subquery holds.)
+            _annotated_part_queryset(model, get_default_page_content_type().pk)
+            .filter(children)
             # Exact type only: a subclass of a part type is queried as its own model.
             .filter(content_type=content_type)
-            # Only a page that isn't live can be waiting for a go-live date: live rows skip the
-            # subquery.
-            .annotate(
-                _series_scheduled_at=Case(
-                    When(live=False, then=Subquery(scheduled_go_live)), default=None
-                )
-            )
         )
-        for page in _load_part_pages(model, queryset):
+        for page in _load_pages(model, queryset, _PART_FIELDS, ["_series_scheduled_at"]):
             pages[series_by_path[page.path[: -Page.steplen]]].append(page)
     for series_pages in pages.values():
         series_pages.sort(key=lambda p: p.path)
     return pages
 
 
-def _load_part_pages(model: type[Page], queryset: QuerySet) -> Iterable[SeriesPartMixin]:
-    """The pages of ``queryset`` with only ``_PART_FIELDS`` loaded, as ``.only()`` gives them.
+@functools.cache
+def _annotated_part_queryset(model: type[Page], page_content_type_id: int) -> QuerySet:
+    """``model``'s pages with the go-live date they are scheduled for, if any.
+
+    Built once per part type (and filtered per call): resolving the correlated subquery costs more
+    than running it, for a short series.
+    """
+    scheduled_go_live = (
+        Revision.objects.filter(
+            base_content_type_id=page_content_type_id,
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+            approved_go_live_at__isnull=False,
+        )
+        .order_by("-created_at")
+        .values("approved_go_live_at")[:1]
+    )
+    # Only a page that isn't live can be waiting for a go-live date: live rows skip the subquery.
+    return model.objects.annotate(
+        _series_scheduled_at=Case(When(live=False, then=Subquery(scheduled_go_live)), default=None)
+    )
+
+
+def _load_pages(
+    model: type[Page], queryset: QuerySet, fields: Sequence[str], annotations: Sequence[str] = ()
+) -> list[Page]:
+    """The pages of ``queryset`` with only ``fields`` loaded, as ``.only(*fields)`` gives them.
 
     Building a page instance the usual way runs modelcluster's and Wagtail's ``__init__``, which
     only handle pages being created in code, and cost more than the query for a long series (about
-    two thirds of a 300-part outline). For a page type that leaves ``__init__`` to Wagtail, the
-    rows are set on instances directly, as ``Model.__init__`` would set them, and ``post_init`` is
-    sent. A page type with an ``__init__`` of its own gets it run, through ``.only()``.
+    two thirds of a 300-part outline). When ``__init__`` is Wagtail's and every loaded field is a
+    plain Django attribute, the rows are set on instances directly, as ``Model.__init__`` would
+    set them, and ``post_init`` is sent. Otherwise (a page type's own ``__init__``, a field whose
+    descriptor converts values, such as a StreamField) the usual way, through ``.only()``.
     """
-    init_owner = next(klass for klass in model.__mro__ if "__init__" in vars(klass))
-    if not init_owner.__module__.startswith("wagtail."):
-        return list(queryset.only(*_PART_FIELDS))
+    if not _loads_plainly(model, tuple(fields)):
+        return list(queryset.only(*fields))
     db = queryset.db
     pages = []
-    for row in queryset.values(*_PART_FIELDS, "_series_scheduled_at"):
+    for row in queryset.values(*fields, *annotations):
         page = model.__new__(model)
         page._state = ModelState()
         page._state.adding, page._state.db = False, db
@@ -537,6 +557,22 @@ def _load_part_pages(model: type[Page], queryset: QuerySet) -> Iterable[SeriesPa
         post_init.send(sender=model, instance=page)
         pages.append(page)
     return pages
+
+
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+@functools.cache
+def _loads_plainly(model: type[Page], fields: tuple[str, ...]) -> bool:
+    init_owner = next(klass for klass in model.__mro__ if "__init__" in vars(klass))
+    if not init_owner.__module__.startswith("wagtail."):
+        return False
+    for name in fields:
+        attname = model._meta.get_field(name).attname
+        descriptor = next(vars(k)[attname] for k in model.__mro__ if attname in vars(k))
+        if type(descriptor) not in _PLAIN_DESCRIPTORS:
+            return False
+    return True
 
 
 class _RestrictionChecker:
