@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.api.test_views import announce, retitle
+from tests.api.test_views import VISIBLE_CHANGES
 from tests.conftest import add_part, make_series, publish, reload, restrict
 from wagtail_series.api import conditional
 from wagtail_series.models.versions import ALL_SERIES
@@ -86,14 +86,7 @@ def test_the_cached_304_has_the_headers_of_the_full_views_304(client, memories, 
 @pytest.mark.parametrize(
     "change",
     [
-        pytest.param(lambda p: publish(p["stink"]), id="published"),
-        pytest.param(lambda p: reload(p["rose"]).unpublish(), id="unpublished"),
-        pytest.param(
-            lambda p: reload(p["cannon"]).move(reload(p["stink"]), pos="left"), id="reordered"
-        ),
-        pytest.param(lambda p: retitle(p["rose"]), id="retitled"),
-        pytest.param(lambda p: announce(p["cannon"]), id="announcement-edited"),
-        pytest.param(lambda p: restrict(p["rose"], PageViewRestriction.LOGIN), id="restricted"),
+        *VISIBLE_CHANGES,
         pytest.param(
             lambda p: restrict(p["series"], PageViewRestriction.LOGIN), id="series-hidden"
         ),
