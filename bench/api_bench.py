@@ -49,7 +49,8 @@ class WorkloadError(AssertionError):
 # --- The parent process: one worker per database ---------------------------------------------
 
 
-def run_worker(database: str, url: str, args: argparse.Namespace) -> int:
+def run_worker(database: str, url: str, args: argparse.Namespace, script: str) -> int:
+    """Run ``script --worker <database>`` in a process of its own, on the database at ``url``."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -57,27 +58,20 @@ def run_worker(database: str, url: str, args: argparse.Namespace) -> int:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     command = [
-        sys.executable,
-        __file__,
-        "--worker",
-        database,
-        "--requests",
-        str(args.requests),
-        "--warmup",
-        str(args.warmup),
-        "--sizes",
-        ",".join(map(str, args.sizes)),
+        *(sys.executable, script, "--worker", database),
+        *("--requests", str(args.requests), "--warmup", str(args.warmup)),
+        *("--sizes", ",".join(map(str, args.sizes))),
     ]
     return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
-def with_postgres(args: argparse.Namespace) -> int:
+def with_postgres(args: argparse.Namespace, script: str, prefix: str) -> int:
     """Create a throwaway database, run the worker on it, drop it whatever happens."""
     import psycopg
     from psycopg import sql
 
     admin_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-    name = f"wagtail_series_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
@@ -87,15 +81,21 @@ def with_postgres(args: argparse.Namespace) -> int:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             url = admin_url.rsplit("/", 1)[0] + "/" + name
-            return run_worker("postgres", url, args)
+            return run_worker("postgres", url, args, script)
         finally:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run_benchmark(
+    doc: str, worker: Callable[[argparse.Namespace], int], script: str, prefix: str
+) -> int:
+    """The command line of a benchmark script: a worker per database, or (--worker) be one.
+
+    ``prefix`` names its throwaway databases and temporary folders.
+    """
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per figure")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
@@ -113,10 +113,11 @@ def main() -> int:
     failures = 0
     for database in args.databases.split(","):
         if database == "sqlite":
-            with TemporaryDirectory(prefix="wagtail-series-bench-") as tmp:
-                failures += run_worker("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args) != 0
+            with TemporaryDirectory(prefix=prefix.replace("_", "-") + "-") as tmp:
+                url = f"sqlite:///{tmp}/bench.sqlite3"
+                failures += run_worker("sqlite", url, args, script) != 0
         elif database == "postgres":
-            failures += with_postgres(args) != 0
+            failures += with_postgres(args, script, prefix) != 0
         else:
             parser.error(f"unknown database {database!r}")
     return 1 if failures else 0
@@ -358,4 +359,4 @@ def worker(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_benchmark(__doc__, worker, __file__, "wagtail_series_bench"))

@@ -24,27 +24,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api_bench import (  # noqa: E402  (the shared harness)
-    DEFAULT_PG_URL,
     FORTHCOMING_EVERY,
-    SIZES,
     Timing,
     WorkloadError,
     count_queries,
     expect,
+    run_benchmark,
     seed,
     time_alternating,
 )
@@ -79,70 +74,6 @@ query Generic($id: ID, $limit: PositiveInt) {
   }
 }
 """
-
-
-def run_worker(database: str, url: str, args: argparse.Namespace) -> int:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": url,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    command = [
-        *(sys.executable, __file__, "--worker", database),
-        *("--requests", str(args.requests), "--warmup", str(args.warmup)),
-        *("--sizes", ",".join(map(str, args.sizes))),
-    ]
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
-
-
-def with_postgres(args: argparse.Namespace) -> int:
-    """A throwaway database for the worker, dropped whatever happens (as api_bench does)."""
-    import psycopg
-    from psycopg import sql
-
-    admin_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-    name = f"wagtail_series_gqlbench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL is unreachable at {admin_url}: {error}", file=sys.stderr)
-        return 1
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            return run_worker("postgres", admin_url.rsplit("/", 1)[0] + "/" + name, args)
-        finally:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per figure")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
-    parser.add_argument(
-        "--sizes",
-        type=lambda value: tuple(int(n) for n in value.split(",")),
-        default=SIZES,
-        help="series lengths, comma-separated (default 10,50,300)",
-    )
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        return worker(args)
-    failures = 0
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            with TemporaryDirectory(prefix="wagtail-series-gqlbench-") as tmp:
-                failures += run_worker("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args) != 0
-        elif database == "postgres":
-            failures += with_postgres(args) != 0
-        else:
-            parser.error(f"unknown database {database!r}")
-    return 1 if failures else 0
 
 
 def graphql(client: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -262,4 +193,4 @@ def _version(distribution: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_benchmark(__doc__, worker, __file__, "wagtail_series_gqlbench"))
