@@ -19,21 +19,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_SITE = ROOT / "example_site"
+sys.path.insert(0, str(ROOT))  # run as a script: tests.example_site_runner is under the root
+
+from tests.example_site_runner import (  # noqa: E402
+    ExampleSiteError,
+    manage,
+    runserver,
+    sqlite_site,
+)
+
 SCHEMA_PATH = "/api/openapi/series.json"
 API = "/api/v2"
 CHECKS = ",".join(
@@ -58,42 +63,9 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=EXAMPLE_SITE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        fail(f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
 def get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.loads(response.read())
-
-
-def wait_until_serving(server: subprocess.Popen, url: str, server_log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            fail(f"runserver exited with {server.returncode}:\n{server_log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    fail(f"runserver did not answer {url} in 60 s:\n{server_log.read_text()}")
 
 
 def check_workload(base_url: str, extra_parts: int) -> None:
@@ -171,37 +143,21 @@ def main() -> int:
         schemathesis = Path(found)
 
     tmp = Path(tempfile.mkdtemp(prefix="wagtail-series-fuzz-"))
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "example_site.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        # Debug on: a 500's traceback lands in the server log printed below.
-        "DJANGO_DEBUG": "1",
-        "WAGTAILADMIN_BASE_URL": base_url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    # Debug on (as everywhere the example site runs in a subprocess): a 500's traceback lands in
+    # the server log printed below.
+    port, base_url, env = sqlite_site(tmp)
     started = time.monotonic()
     log(f"database and media in {tmp}")
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_demo", "--extra-parts", str(args.extra_parts))
-    second = manage(env, "load_demo", "--extra-parts", str(args.extra_parts))
+    manage(env, "migrate", "--noinput", timeout=300)
+    manage(env, "load_demo", "--extra-parts", str(args.extra_parts), timeout=300)
+    second = manage(env, "load_demo", "--extra-parts", str(args.extra_parts), timeout=300)
     if "generated parts added" in second or "created" in second.split("\n\n")[0]:
         fail(f"load_demo --extra-parts is not idempotent:\n{second}")
     log(f"demo loaded in {time.monotonic() - started:.0f} s")
 
     server_log = tmp / "runserver.log"
-    with server_log.open("w") as log_file:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=EXAMPLE_SITE,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_serving(server, base_url + SCHEMA_PATH, server_log)
+    # runserver with its system checks (the tests' servers skip them).
+    with runserver(env, port, server_log, ready_path=SCHEMA_PATH, skip_checks=False, timeout=60):
         check_workload(base_url, args.extra_parts)
         command = [
             str(schemathesis),
@@ -225,13 +181,6 @@ def main() -> int:
             returncode = subprocess.run(command, cwd=tmp, env=env, timeout=args.timeout).returncode
         except subprocess.TimeoutExpired:
             returncode = None
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
     log("responses seen by the server:")
     counts = summarise_log(server_log)
@@ -249,4 +198,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except ExampleSiteError as error:  # manage.py or runserver failed: the message has its output
+        fail(str(error))

@@ -8,24 +8,18 @@ site: the suite's own settings stay those of ``tests.settings``.
 from __future__ import annotations
 
 import http.cookiejar
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-EXAMPLE_SITE = Path(__file__).resolve().parent.parent / "example_site"
+from tests.example_site_runner import last_json_line, manage, runserver, sqlite_site
+
 PART_1 = "/memories/magnetic-rose/"
 PART_2 = "/memories/stink-bomb/"
 
@@ -71,89 +65,15 @@ class DemoSite:
     counts: dict
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
-    """Run ``manage.py`` of the example site; fail the test with its output if it fails."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=EXAMPLE_SITE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
-            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-        )
-    return result.stdout
-
-
-def last_json_line(output: str) -> dict:
-    return json.loads([line for line in output.splitlines() if line.strip()][-1])
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_serving(process: subprocess.Popen, url: str, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"runserver exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    pytest.fail(f"runserver did not answer {url} within {timeout} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     tmp = tmp_path_factory.mktemp("example_site")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        # pytest-django exported tests.settings: the subprocesses must use the example's own.
-        "DJANGO_SETTINGS_MODULE": "example_site.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "DJANGO_DEBUG": "1",
-        "WAGTAILADMIN_BASE_URL": base_url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    port, base_url, env = sqlite_site(tmp)
     manage(env, "migrate", "--noinput")
     outputs = [manage(env, "load_demo"), manage(env, "load_demo")]
-
-    log_path = tmp / "runserver.log"
-    with log_path.open("w") as log:
-        # System checks run in `make migrations-check`; skip them here to start faster.
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"),
-                *("--noreload", "--skip-checks"),
-            ],
-            cwd=EXAMPLE_SITE,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            # Read-only, so it can run while the server starts.
-            counts = last_json_line(manage(env, "shell", "-c", COUNTS_SCRIPT))
-            wait_until_serving(server, f"{base_url}/admin/login/", log_path)
-            yield DemoSite(base_url=base_url, env=env, load_demo_outputs=outputs, counts=counts)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    counts = last_json_line(manage(env, "shell", "-c", COUNTS_SCRIPT))
+    with runserver(env, port, tmp / "runserver.log"):
+        yield DemoSite(base_url=base_url, env=env, load_demo_outputs=outputs, counts=counts)
 
 
 def fetch(site: DemoSite, path: str) -> tuple[int, str]:

@@ -20,8 +20,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_example_site import EXAMPLE_SITE, free_port, manage, wait_until_serving
+from tests.example_site_runner import manage, runserver, sqlite_site
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "editor-story"
@@ -79,47 +77,21 @@ class StorySite:
 def story_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StorySite]:
     """The example site with its demo content (and the demo admin), on a free local port."""
     tmp = tmp_path_factory.mktemp("editor_story")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     # The example site's settings, with Wagtail 8's autosave off: at machine speed its requests
     # race the buttons the story presses (pressing "Publish" while an autosave creates the page
     # creates it a second time). Editors pressing buttons at human speed don't meet that race.
     (tmp / "story_settings.py").write_text(
         "from example_site.settings import *  # noqa: F403\n\nWAGTAIL_AUTOSAVE_INTERVAL = 0\n"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "story_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT), os.environ.get("PYTHONPATH", "")]),
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "DJANGO_DEBUG": "1",  # runserver serves the admin's static files
-        "WAGTAILADMIN_BASE_URL": base_url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    port, base_url, env = sqlite_site(
+        tmp,
+        DJANGO_SETTINGS_MODULE="story_settings",
+        PYTHONPATH=os.pathsep.join([str(tmp), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo")
-    log_path = tmp / "runserver.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"),
-                *("--noreload", "--skip-checks"),
-            ],
-            cwd=EXAMPLE_SITE,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(server, f"{base_url}/admin/login/", log_path)
-            yield StorySite(base_url=base_url, env=env)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    with runserver(env, port, tmp / "runserver.log"):
+        yield StorySite(base_url=base_url, env=env)
 
 
 @pytest.fixture(scope="module")

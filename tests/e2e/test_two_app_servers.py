@@ -11,13 +11,13 @@ PostgreSQL or Redis skips the test; under ``CI=true`` it fails it.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
 import re
 import secrets
 import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,12 +29,12 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_example_site import (
-    EXAMPLE_SITE,
+from tests.example_site_runner import (
+    example_site_env,
     free_port,
     last_json_line,
     manage,
-    wait_until_serving,
+    runserver,
 )
 
 pytestmark = pytest.mark.e2e
@@ -104,43 +104,19 @@ class Server:
 @pytest.fixture(scope="module")
 def servers(database, redis_cache, tmp_path_factory) -> Iterator[tuple[Server, Server, dict]]:
     tmp = tmp_path_factory.mktemp("two_servers")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "example_site.settings",
-        "DATABASE_URL": database,
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_DEBUG": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = example_site_env(database, REDIS_URL=REDIS_URL)
     manage(env, "migrate", "--noinput", timeout=300)
     manage(env, "load_demo")
-    running = []
-    try:
+    with contextlib.ExitStack() as stack:
+        running = []
         for name in ("A", "B"):
             port = free_port()
+            base_url = f"http://127.0.0.1:{port}"
             log = tmp / f"runserver-{name}.log"
-            process = subprocess.Popen(
-                [
-                    *(sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"),
-                    *("--noreload", "--skip-checks"),
-                ],
-                cwd=EXAMPLE_SITE,
-                env={**env, "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}"},
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-            )
-            running.append(Server(name, f"http://127.0.0.1:{port}", process, log))
-        for server in running:
-            wait_until_serving(server.process, f"{server.base_url}/admin/login/", server.log)
+            server_env = {**env, "WAGTAILADMIN_BASE_URL": base_url}
+            process = stack.enter_context(runserver(server_env, port, log))
+            running.append(Server(name, base_url, process, log))
         yield running[0], running[1], env
-    finally:
-        for server in running:
-            server.process.terminate()
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait(timeout=10)
 
 
 def toc_links(html: bytes) -> dict[str, str | None]:

@@ -7,9 +7,6 @@ checks the queries against it and runs them at ``/graphql/``, as a Python fronte
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +14,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
 
-from tests.test_example_site import EXAMPLE_SITE, free_port, manage, wait_until_serving
+from tests.example_site_runner import manage, runserver, sqlite_site
 
 SERIES = """
 query Series($slug: String!) {
@@ -47,40 +44,11 @@ query Series($slug: String!) {
 @pytest.fixture(scope="module")
 def graphql_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("example_site_graphql")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "example_site.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "DJANGO_DEBUG": "1",
-        "WAGTAILADMIN_BASE_URL": base_url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    port, base_url, env = sqlite_site(tmp)
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo")
-    log_path = tmp / "runserver.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"),
-                *("--noreload", "--skip-checks"),
-            ],
-            cwd=EXAMPLE_SITE,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(server, f"{base_url}/admin/login/", log_path)
-            yield f"{base_url}/graphql/"
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    with runserver(env, port, tmp / "runserver.log"):
+        yield f"{base_url}/graphql/"
 
 
 def client_for(url: str) -> Client:
