@@ -275,12 +275,21 @@ def bench_series(client: Any, series: Any, size: int, args: argparse.Namespace) 
     return ratio
 
 
+def database_label() -> str:
+    """The worker's database and its server version, for the figures' heading."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        version = connection.cursor().connection.info.server_version
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return f"SQLite {connection.Database.sqlite_version} (temporary file)"
+
+
 def worker(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
     import wagtail
-    from django.db import connection
     from django.test import Client
 
     database = args.worker
@@ -289,15 +298,8 @@ def worker(args: argparse.Namespace) -> int:
     seeded_in = time.perf_counter() - started
     client = Client()
 
-    engine = connection.vendor
-    version = connection.cursor().connection.info.server_version if engine == "postgresql" else None
-    db_label = (
-        f"PostgreSQL {version // 10000}.{version % 10000}"
-        if version
-        else f"SQLite {connection.Database.sqlite_version} (temporary file)"
-    )
     print()
-    print(f"== {database}: {db_label} ==")
+    print(f"== {database}: {database_label()} ==")
     print(
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"Wagtail {wagtail.__version__}; in-process Django test Client; "

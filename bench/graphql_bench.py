@@ -38,6 +38,7 @@ from bench.api_bench import (  # noqa: E402  (the shared harness)
     Timing,
     WorkloadError,
     count_queries,
+    database_label,
     expect,
     run_benchmark,
     seed,
@@ -137,22 +138,14 @@ def worker(args: argparse.Namespace) -> int:
     import grapple
     import wagtail
     from django.conf import settings
-    from django.db import connection
     from django.test import Client, override_settings
 
     started = time.perf_counter()
     series_by_size = seed(args.sizes)
     seeded_in = time.perf_counter() - started
     client = Client()
-    engine = connection.vendor
-    version = connection.cursor().connection.info.server_version if engine == "postgresql" else None
-    db_label = (
-        f"PostgreSQL {version // 10000}.{version % 10000}"
-        if version
-        else f"SQLite {connection.Database.sqlite_version} (temporary file)"
-    )
     print()
-    print(f"== GraphQL, {args.worker}: {db_label} ==")
+    print(f"== GraphQL, {args.worker}: {database_label()} ==")
     print(
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"Wagtail {wagtail.__version__}, wagtail-grapple "
