@@ -165,6 +165,28 @@ def memories(home) -> Callable[..., dict[str, Page]]:
 
 
 @pytest.fixture
+def catalogue(home):
+    """Three series with distinct titles, dates, statuses and tags (REST and GraphQL listings)."""
+    made = {}
+    for title, status, tags, days_ago in [
+        ("Akira notes", "complete", ["anime"], 30),
+        ("Blade Runner", "ongoing", ["film", "noir"], 10),
+        ("Cowboy Bebop", "hiatus", ["anime", "tv"], 20),
+    ]:
+        series = make_series(home, title, status=status)
+        series.tags.add(*tags)
+        series.save()
+        part = add_part(series, f"{title} part")
+        when = timezone.now() - dt.timedelta(days=days_ago)
+        type(part).objects.filter(pk=part.pk).update(first_published_at=when)
+        type(series).objects.filter(pk=series.pk).update(
+            first_published_at=when - dt.timedelta(days=1)
+        )
+        made[title] = reload(series)
+    return made
+
+
+@pytest.fixture
 def canary() -> Callable[[str], str]:
     """Unique, grep-able canary strings."""
     counter = iter(range(1_000_000))

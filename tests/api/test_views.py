@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
@@ -72,28 +70,6 @@ def test_cover_image_is_a_rendition_of_a_sensible_size(client, home):
     image = get_json(client, detail(series))["cover_image"]
     assert image["url"].startswith("http") and "fill-1200x630" in image["url"]
     assert (image["width"], image["height"]) == (1200, 630)
-
-
-@pytest.fixture
-def catalogue(home):
-    """Three series with distinct titles, dates, statuses and tags."""
-    made = {}
-    for title, status, tags, days_ago in [
-        ("Akira notes", "complete", ["anime"], 30),
-        ("Blade Runner", "ongoing", ["film", "noir"], 10),
-        ("Cowboy Bebop", "hiatus", ["anime", "tv"], 20),
-    ]:
-        series = make_series(home, title, status=status)
-        series.tags.add(*tags)
-        series.save()
-        part = add_part(series, f"{title} part")
-        when = timezone.now() - dt.timedelta(days=days_ago)
-        type(part).objects.filter(pk=part.pk).update(first_published_at=when)
-        type(series).objects.filter(pk=series.pk).update(
-            first_published_at=when - dt.timedelta(days=1)
-        )
-        made[title] = reload(series)
-    return made
 
 
 def titles(client, query: str) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
@@ -311,28 +310,6 @@ def test_grapple_pages_query_returns_our_types(client, memories):
 
 
 # --- seriesList and seriesCount --------------------------------------------------------------
-
-
-@pytest.fixture
-def catalogue(home):
-    """Three series with distinct titles, dates, statuses and tags (as the REST tests')."""
-    made = {}
-    for title, status, tags, days_ago in [
-        ("Akira notes", "complete", ["anime"], 30),
-        ("Blade Runner", "ongoing", ["film", "noir"], 10),
-        ("Cowboy Bebop", "hiatus", ["anime", "tv"], 20),
-    ]:
-        series = make_series(home, title, status=status)
-        series.tags.add(*tags)
-        series.save()
-        part = add_part(series, f"{title} part")
-        when = timezone.now() - dt.timedelta(days=days_ago)
-        type(part).objects.filter(pk=part.pk).update(first_published_at=when)
-        type(series).objects.filter(pk=series.pk).update(
-            first_published_at=when - dt.timedelta(days=1)
-        )
-        made[title] = reload(series)
-    return made
 
 
 def titles(client, arguments: str = "") -> list[str]:
