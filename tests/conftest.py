@@ -164,6 +164,17 @@ def memories(home) -> Callable[..., dict[str, Page]]:
     return build
 
 
+# Each allowed order of the series listings and the `catalogue` it gives (REST and GraphQL).
+CATALOGUE_ORDERS = [
+    ("title", ["Akira notes", "Blade Runner", "Cowboy Bebop"]),
+    ("-title", ["Cowboy Bebop", "Blade Runner", "Akira notes"]),
+    ("first_published_at", ["Akira notes", "Cowboy Bebop", "Blade Runner"]),
+    ("-first_published_at", ["Blade Runner", "Cowboy Bebop", "Akira notes"]),
+    ("latest_part_published_at", ["Akira notes", "Cowboy Bebop", "Blade Runner"]),
+    ("-latest_part_published_at", ["Blade Runner", "Cowboy Bebop", "Akira notes"]),
+]
+
+
 @pytest.fixture
 def catalogue(home):
     """Three series with distinct titles, dates, statuses and tags (REST and GraphQL listings)."""

@@ -11,6 +11,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
 
 from tests.conftest import (
+    CATALOGUE_ORDERS,
     add_part,
     make_series,
     page_link,
@@ -323,14 +324,7 @@ def test_default_order_is_latest_part_first(client, catalogue):
 
 @pytest.mark.parametrize(
     ("order", "expected"),
-    [
-        ("title", ["Akira notes", "Blade Runner", "Cowboy Bebop"]),
-        ("-title", ["Cowboy Bebop", "Blade Runner", "Akira notes"]),
-        ("first_published_at", ["Akira notes", "Cowboy Bebop", "Blade Runner"]),
-        ("-first_published_at", ["Blade Runner", "Cowboy Bebop", "Akira notes"]),
-        ("latest_part_published_at", ["Akira notes", "Cowboy Bebop", "Blade Runner"]),
-        ("-latest_part_published_at", ["Blade Runner", "Cowboy Bebop", "Akira notes"]),
-    ],
+    CATALOGUE_ORDERS,
 )
 def test_order(client, catalogue, order, expected):
     assert titles(client, f'order: "{order}"') == expected
