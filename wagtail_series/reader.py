@@ -475,6 +475,34 @@ def _is_anonymous(request: HttpRequest) -> bool:
     return session is None or not session.get(key)
 
 
+def _page_url(page: Page, request: HttpRequest | None) -> str | None:
+    """``page.get_url(request)``, without its Site lookup when that can't change the answer.
+
+    Wagtail looks up the request's Site (a query per request) to choose between a relative and an
+    absolute URL. With one site the URL is relative whichever site it is, so the reader skips the
+    lookup then. Page types that override ``get_url`` itself are asked as usual.
+    """
+    if (
+        request is None
+        or hasattr(request, "_wagtail_site")  # looked up already: no query
+        or type(page).get_url is not Page.get_url
+        or not _serves_one_site(page, request)
+    ):
+        return page.get_url(request)
+    url_parts = page.get_url_parts(request=request)
+    if url_parts is None or url_parts[1] is None and url_parts[2] is None:
+        return None  # not routable, as get_url says
+    return url_parts[2]
+
+
+def _serves_one_site(page: Page, request: HttpRequest) -> bool:
+    cache = _request_cache(request)
+    if "one_site" not in cache:
+        # The root paths Wagtail's get_url_parts reads, from the same copy (cached on the request).
+        cache["one_site"] = len({root.site_id for root in page._get_site_root_paths(request)}) == 1
+    return cache["one_site"]
+
+
 def _ancestor_paths(path: str) -> list[str]:
     """The paths of a page and all its ancestors."""
     return [path[:i] for i in range(Page.steplen, len(path) + 1, Page.steplen)]
@@ -658,7 +686,7 @@ def _build_outline(
     part_pages: list[SeriesPartMixin] | None = None,
     verdicts: tuple[bool, set[str]] | None = None,
 ) -> SeriesOutline:
-    series_url = series.get_url(request)
+    series_url = _page_url(series, request)
     is_preview = bool(getattr(request, "is_preview", False))
     series_ok, failing_parts = (
         verdicts if verdicts is not None else _restriction_verdicts(series, request)
@@ -708,7 +736,7 @@ def _published_entry(
         label=label,
         title=page.title,
         status=EntryStatus.PUBLISHED,
-        url=page.get_url(request),
+        url=_page_url(page, request),
         # A live page's row holds its published content, so its teaser is public.
         teaser=page.forthcoming_teaser,
         expected_date=None,
@@ -1010,7 +1038,7 @@ def _editor_entry(
         expected_date=page.expected_date,
         scheduled_at=scheduled_at,
         overdue=overdue,
-        url=page.get_url(request) if page.live else None,
+        url=_page_url(page, request) if page.live else None,
         first_published_at=page.first_published_at,
         last_published_at=page.last_published_at,
     )

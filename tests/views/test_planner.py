@@ -24,7 +24,7 @@ from wagtail_series.views.planner import PlannerRow
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-REPORT_QUERIES = 15
+REPORT_QUERIES = 14
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_report_queries_do_not_grow(
     client.force_login(editor)
     client.get(report_url())
     # The same for 3 series of 3 parts, 30 series and 300 parts: the admin's own queries (session,
-    # user, permissions, profile, site, locale, menu) and ours: the series, one query per part page
+    # user, permissions, profile, locale, menu) and ours: the series, one query per part page
     # type (2 here), the view restrictions, and the series filter's choices.
     with django_assert_num_queries(REPORT_QUERIES):
         response = client.get(report_url())

@@ -17,14 +17,14 @@ ENTRIES = "parts { id position label title status url teaser expectedDate firstP
 
 # series(id) with its parts: the series (1), view restrictions on it, its ancestors and its parts
 # (1, and 1 for their groups since there are restrictions), the parts (one query per part type:
-# 2 here), Wagtail's Site.find_for_request for URLs (1). Without restrictions and with one part
-# type, 4. The target is at most 6.
-SERIES_WITH_PARTS = 6
+# 2 here). No Site lookup for URLs: with one site, a URL is relative whatever the site. Without
+# restrictions and with one part type, 3. The target is at most 6.
+SERIES_WITH_PARTS = 5
 # ... and the part pages themselves, with their seriesInfo: one query per part type more.
 SERIES_WITH_PAGES = SERIES_WITH_PARTS + 2
 # seriesList: visible series (restrictions 1), the page of series (1), tags (1), then as above for
-# all the series at once: restrictions and groups (2), parts (2), Site (1), part pages (2).
-LIST_WITH_EVERYTHING = 10
+# all the series at once: restrictions and groups (2), parts (2), part pages (2).
+LIST_WITH_EVERYTHING = 9
 
 
 def build(home, parts: int, title: str = ""):
