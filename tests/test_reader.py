@@ -849,6 +849,21 @@ def test_a_part_type_with_its_own_init_gets_it_run(series, monkeypatch, request)
     assert page.title == "Blog part"
 
 
+def assert_loaded_as_the_orm_would(page, defer_streamfields, django_assert_num_queries):
+    """``page`` holds what the ORM loads of it (StreamFields deferred or not), nothing less."""
+    queryset = type(page).objects.filter(pk=page.pk)
+    expected = (queryset.defer_streamfields() if defer_streamfields else queryset).get()
+    assert page.get_deferred_fields() == expected.get_deferred_fields()
+    loaded = [
+        f.attname for f in page._meta.concrete_fields if f.attname not in page.get_deferred_fields()
+    ]
+    with django_assert_num_queries(0):
+        values = {name: getattr(page, name) for name in loaded}
+    assert values == {name: getattr(expected, name) for name in loaded}
+    assert page.get_url() == expected.get_url()
+    assert page.content_type == expected.content_type
+
+
 @pytest.mark.parametrize("defer_streamfields", [True, False])
 def test_entry_pages_load_as_the_orm_would_load_them(
     series, defer_streamfields, django_assert_num_queries
@@ -861,22 +876,88 @@ def test_entry_pages_load_as_the_orm_would_load_them(
         pages = reader.get_entry_pages(entries, defer_streamfields=defer_streamfields)
     assert sorted(pages) == sorted(e.page_id for e in entries if e.is_published)
     for page in pages.values():
-        queryset = type(page).objects.filter(pk=page.pk)
-        expected = (queryset.defer_streamfields() if defer_streamfields else queryset).get()
-        assert page.get_deferred_fields() == expected.get_deferred_fields()
-        loaded = [
-            f.attname
-            for f in page._meta.concrete_fields
-            if f.attname not in page.get_deferred_fields()
-        ]
-        with django_assert_num_queries(0):
-            values = {name: getattr(page, name) for name in loaded}
-        assert values == {name: getattr(expected, name) for name in loaded}
-        assert page.get_url() == expected.get_url()
-        assert page.content_type == expected.content_type
+        assert_loaded_as_the_orm_would(page, defer_streamfields, django_assert_num_queries)
     series_part = next(p for p in pages.values() if p.title == "Published")
     # A StreamField not loaded loads on access, as with defer_streamfields().
     assert list(series_part.body.raw_data) == list(
         type(series_part).objects.get(pk=series_part.pk).body.raw_data
     )
     assert "Body text" in str(series_part.body)
+
+
+@pytest.fixture
+def series_with_pages(home, series):
+    """Two series with parts of both types, a forthcoming draft with a canary, a private part."""
+    add_part(series, "Published", intro="An intro.", body=rich_text_paragraph("<p>Body text</p>"))
+    add_part(series, "Blog part", model=BlogPage, summary="A summary.", body="<p>Body</p>")
+    add_part(series, "Draft", state="draft", intro="CANARY-draft-intro")
+    restrict(add_part(series, "Private", intro="Members only."), PageViewRestriction.LOGIN)
+    other = make_series(home, "Other")
+    add_part(other, "Other part", model=BlogPage)
+    return [reload(series), reload(other)]
+
+
+@pytest.mark.parametrize("defer_streamfields", [True, False])
+def test_outlines_with_pages_read_each_part_row_once(
+    series_with_pages, defer_streamfields, django_assert_num_queries
+):
+    reader.get_series_outlines(series_with_pages, make_request())  # warm site and content types
+    # Restrictions (and their groups) and one query per part type, as for the outlines alone. With
+    # StreamFields, SeriesPart (which has one) has its pages loaded through the ORM: one more.
+    with django_assert_num_queries(4 if defer_streamfields else 5):
+        outlines, pages = reader.get_series_outlines_with_pages(
+            series_with_pages, make_request(), defer_streamfields=defer_streamfields
+        )
+    assert outlines == reader.get_series_outlines(series_with_pages, make_request())
+    published = [e for o in outlines.values() for e in o.entries if e.is_published]
+    assert sorted(pages) == sorted(e.page_id for e in published)
+    assert {p.title for p in pages.values()} == {"Published", "Blog part", "Other part"}
+    for page in pages.values():
+        assert_loaded_as_the_orm_would(page, defer_streamfields, django_assert_num_queries)
+
+
+def test_parts_that_are_not_live_are_never_read_whole(series_with_pages):
+    pages = reader._part_pages_many(
+        series_with_pages, whole_live_rows=True, defer_streamfields=True
+    )
+    draft, private = (p for p in pages[series_with_pages[0].pk] if p.title in ("Draft", "Private"))
+    # The draft's row holds its unpublished content: only its announcement was read.
+    assert "intro" in draft.get_deferred_fields() and reader._WHOLE not in vars(draft)
+    assert "CANARY-draft-intro" not in str(vars(draft))
+    # A live private part is read whole, and left out by the reader (see above).
+    assert "intro" not in private.get_deferred_fields() and vars(private)[reader._WHOLE]
+
+
+def test_outlines_memoised_earlier_still_get_their_pages(
+    series_with_pages, django_assert_num_queries
+):
+    request = make_request()
+    reader.get_series_outlines(series_with_pages, request)
+    with django_assert_num_queries(2):  # the pages, as get_entry_pages loads them
+        outlines, pages = reader.get_series_outlines_with_pages(series_with_pages, request)
+    assert {p.title for p in pages.values()} == {"Published", "Blog part", "Other part"}
+
+
+def test_a_part_type_with_its_own_init_gets_its_pages_through_the_orm(
+    series_with_pages, monkeypatch, request, django_assert_num_queries
+):
+    created = []
+
+    def __init__(self, *args, **kwargs):
+        super(SeriesPart, self).__init__(*args, **kwargs)
+        created.append(self.title)
+
+    monkeypatch.setattr(SeriesPart, "__init__", __init__, raising=False)
+    reader._loads_plainly.cache_clear()  # (what it knew of SeriesPart is out of date)
+    request.addfinalizer(reader._loads_plainly.cache_clear)
+    reader.get_series_outlines(series_with_pages, make_request())  # warm site and content types
+    with django_assert_num_queries(5):  # SeriesPart's pages: one query more
+        _, pages = reader.get_series_outlines_with_pages(
+            series_with_pages, make_request(), defer_streamfields=True
+        )
+    assert {p.title for p in pages.values()} == {"Published", "Blog part", "Other part"}
+    assert "Published" in created
+    with pytest.raises(ValueError, match="trimmed rows"):
+        reader._load_pages(
+            SeriesPart, SeriesPart.objects.all(), ["id", "title"], not_live_fields=["id"]
+        )

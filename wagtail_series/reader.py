@@ -65,6 +65,7 @@ __all__ = [
     "get_series_for_part",
     "get_series_outline",
     "get_series_outlines",
+    "get_series_outlines_with_pages",
     "page_is_public",
     "series_is_public",
     "series_is_visible",
@@ -225,17 +226,34 @@ def get_series_outlines(
 ) -> dict[int, SeriesOutline]:
     """``get_series_outline`` for many series at once, by series id: the same constant number of
     queries as for one series, however many series and parts there are."""
-    cache = _request_cache(request)
-    missing = [s for s in series_list if ("outline", s.pk) not in cache]
-    if missing:
-        # Passed on, not only memoised: with no request there is nowhere to memoise them.
-        verdicts = _restriction_verdicts_many(missing, request)
-        part_pages = _part_pages_many(missing)
-        for series in missing:
-            cache[("outline", series.pk)] = _build_outline(
-                series, request, part_pages=part_pages[series.pk], verdicts=verdicts[series.pk]
-            )
-    return {s.pk: cache[("outline", s.pk)] for s in series_list}
+    return _outlines_and_pages(series_list, request, with_pages=False)[0]
+
+
+def get_series_outlines_with_pages(
+    series_list: Sequence[SeriesPage],
+    request: HttpRequest | None = None,
+    *,
+    defer_streamfields: bool = False,
+) -> tuple[dict[int, SeriesOutline], dict[int, SeriesPartMixin]]:
+    """``get_series_outlines``, and ``get_entry_pages`` for all their entries: for a surface that
+    hands out the part pages with the outline (GraphQL's ``parts { page }``).
+
+    The pages come from the rows the outlines are built from where they can: one query per part
+    type in all, not two. Only a live part's row is read whole; a part that isn't live is still
+    read by its announcement columns only. Pages that can't come from those rows (an outline
+    memoised earlier on the request, a part type with its own ``__init__``) are loaded as
+    ``get_entry_pages`` loads them.
+    """
+    outlines, pages = _outlines_and_pages(
+        series_list, request, with_pages=True, defer_streamfields=defer_streamfields
+    )
+    published = [e for o in outlines.values() for e in o.entries if e.is_published]
+    visible = {entry.page_id for entry in published}
+    pages = {page_id: page for page_id, page in pages.items() if page_id in visible}
+    unread = [entry for entry in published if entry.page_id not in pages]
+    if unread:
+        pages |= get_entry_pages(unread, defer_streamfields=defer_streamfields)
+    return outlines, pages
 
 
 def visible_series(
@@ -342,12 +360,7 @@ def get_entry_pages(
         content_type = ContentType.objects.get_for_model(model)
         missing = ids - set(pages)
         queryset = model.objects.filter(pk__in=missing, live=True, content_type=content_type)
-        fields = [
-            field.attname
-            for field in model._meta.concrete_fields
-            if not (defer_streamfields and isinstance(field, StreamField))
-        ]
-        for page in _load_pages(model, queryset, fields):
+        for page in _load_pages(model, queryset, _page_fields(model, defer_streamfields)):
             pages[page.pk] = page
     return pages
 
@@ -508,13 +521,51 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:i] for i in range(Page.steplen, len(path) + 1, Page.steplen)]
 
 
+def _outlines_and_pages(
+    series_list: Sequence[SeriesPage],
+    request: HttpRequest | None,
+    *,
+    with_pages: bool,
+    defer_streamfields: bool = False,
+) -> tuple[dict[int, SeriesOutline], dict[int, SeriesPartMixin]]:
+    """The outlines of ``series_list`` (memoised on the request) and, ``with_pages``, the live part
+    pages read whole while building those not memoised yet, by page id."""
+    cache = _request_cache(request)
+    missing = [s for s in series_list if ("outline", s.pk) not in cache]
+    whole_pages: dict[int, SeriesPartMixin] = {}
+    if missing:
+        # Passed on, not only memoised: with no request there is nowhere to memoise them.
+        verdicts = _restriction_verdicts_many(missing, request)
+        part_pages = _part_pages_many(
+            missing, whole_live_rows=with_pages, defer_streamfields=defer_streamfields
+        )
+        for series in missing:
+            cache[("outline", series.pk)] = _build_outline(
+                series, request, part_pages=part_pages[series.pk], verdicts=verdicts[series.pk]
+            )
+            whole_pages |= {
+                page.pk: page for page in part_pages[series.pk] if _WHOLE in page.__dict__
+            }
+    return {s.pk: cache[("outline", s.pk)] for s in series_list}, whole_pages
+
+
 def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
     """All part pages under ``series``, of every part type, in tree order: one query per type."""
     return _part_pages_many([series])[series.pk]
 
 
-def _part_pages_many(series_list: Sequence[SeriesPage]) -> dict[int, list[SeriesPartMixin]]:
-    """The part pages of several series at once: still one query per part type."""
+def _part_pages_many(
+    series_list: Sequence[SeriesPage],
+    *,
+    whole_live_rows: bool = False,
+    defer_streamfields: bool = False,
+) -> dict[int, list[SeriesPartMixin]]:
+    """The part pages of several series at once: still one query per part type.
+
+    Each is loaded with ``_PART_FIELDS`` only; with ``whole_live_rows``, a live part is loaded
+    with all its fields too (as ``get_entry_pages`` loads it) and marked ``_WHOLE``, where the
+    part type loads plainly. A part that isn't live never gets more than ``_PART_FIELDS``.
+    """
     pages: dict[int, list[SeriesPartMixin]] = {series.pk: [] for series in series_list}
     if not series_list:
         return pages
@@ -531,7 +582,15 @@ def _part_pages_many(series_list: Sequence[SeriesPage]) -> dict[int, list[Series
             # Exact type only: a subclass of a part type is queried as its own model.
             .filter(content_type=content_type)
         )
-        for page in _load_pages(model, queryset, _PART_FIELDS, ["_series_scheduled_at"]):
+        annotations = ["_series_scheduled_at"]
+        whole_fields = _page_fields(model, defer_streamfields) if whole_live_rows else None
+        if whole_fields is not None and _loads_plainly(model, tuple(whole_fields)):
+            loaded = _load_pages(
+                model, queryset, whole_fields, annotations, not_live_fields=_PART_FIELDS
+            )
+        else:
+            loaded = _load_pages(model, queryset, _PART_FIELDS, annotations)
+        for page in loaded:
             pages[series_by_path[page.path[: -Page.steplen]]].append(page)
     for series_pages in pages.values():
         series_pages.sort(key=lambda p: p.path)
@@ -560,8 +619,22 @@ def _annotated_part_queryset(model: type[Page], page_content_type_id: int) -> Qu
     )
 
 
+def _page_fields(model: type[Page], defer_streamfields: bool) -> list[str]:
+    """What ``get_entry_pages`` loads of a live part page: every column, StreamFields optional."""
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if not (defer_streamfields and isinstance(field, StreamField))
+    ]
+
+
 def _load_pages(
-    model: type[Page], queryset: QuerySet, fields: Sequence[str], annotations: Sequence[str] = ()
+    model: type[Page],
+    queryset: QuerySet,
+    fields: Sequence[str],
+    annotations: Sequence[str] = (),
+    *,
+    not_live_fields: Sequence[str] | None = None,
 ) -> list[Page]:
     """The pages of ``queryset`` with only ``fields`` loaded, as ``.only(*fields)`` gives them.
 
@@ -571,12 +644,24 @@ def _load_pages(
     plain Django attribute, the rows are set on instances directly, as ``Model.__init__`` would
     set them, and ``post_init`` is sent. Otherwise (a page type's own ``__init__``, a field whose
     descriptor converts values, such as a StreamField) the usual way, through ``.only()``.
+
+    With ``not_live_fields`` (plain loading only), a row that isn't live keeps only those fields
+    and the annotations: the rest of its row is its draft. The others are marked ``_WHOLE``.
     """
     if not _loads_plainly(model, tuple(fields)):
+        if not_live_fields is not None:
+            # .only() can't trim rows: it would load the drafts of parts that aren't live.
+            raise ValueError(f"{model.__name__} pages can't be loaded with trimmed rows.")
         return list(queryset.only(*fields))
     db = queryset.db
+    kept = None if not_live_fields is None else (*not_live_fields, *annotations)
     pages = []
     for row in queryset.values(*fields, *annotations):
+        if kept is not None:
+            if row["live"]:
+                row[_WHOLE] = True
+            else:
+                row = {name: row[name] for name in kept}
         page = model.__new__(model)
         page._state = ModelState()
         page._state.adding, page._state.db = False, db
@@ -587,6 +672,8 @@ def _load_pages(
     return pages
 
 
+# Set on a live part page loaded with all its fields alongside its outline.
+_WHOLE = "_wagtail_series_whole"
 _PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
 
 

@@ -20,21 +20,26 @@ ENTRIES = "parts { id position label title status url teaser expectedDate firstP
 # 2 here). No Site lookup for URLs: with one site, a URL is relative whatever the site. Without
 # restrictions and with one part type, 3. The target is at most 6.
 SERIES_WITH_PARTS = 5
-# ... and the part pages themselves, with their seriesInfo: one query per part type more.
-SERIES_WITH_PAGES = SERIES_WITH_PARTS + 2
+# ... and the part pages themselves, with their seriesInfo: none more, as the live parts' rows are
+# read whole with the outline.
+SERIES_WITH_PAGES = SERIES_WITH_PARTS
+# ... unless the query names a StreamField, which a page type loads through the ORM: then one
+# query more for each part type with one (SeriesPart here).
+SERIES_WITH_PAGE_BODIES = SERIES_WITH_PAGES + 1
 # seriesList: visible series (restrictions 1), the page of series (1), tags (1), then as above for
-# all the series at once: restrictions and groups (2), parts (2), part pages (2).
-LIST_WITH_EVERYTHING = 9
+# all the series at once: restrictions and groups (2), parts with their pages (2).
+LIST_WITH_EVERYTHING = 7
 
 
 def build(home, parts: int, title: str = ""):
-    """A series of ``parts`` parts of two page types, with a forthcoming and a private part."""
+    """A series of ``parts`` parts of two page types (both, whatever the length), with a
+    forthcoming and a private part."""
     series = make_series(home, title or f"Series of {parts}")
     series.tags.add("long")
     series.save()
     for n in range(parts - 2):
-        add_part(series, f"P{n}", state="live", **({"model": BlogPage} if n % 7 == 0 else {}))
-    add_part(series, "Forthcoming", state="draft")
+        add_part(series, f"P{n}", state="live", **({"model": BlogPage} if n % 7 == 6 else {}))
+    add_part(series, "Forthcoming", state="draft", model=BlogPage)
     restrict(add_part(series, "Members", state="live"), PageViewRestriction.LOGIN)
     return reload(series)
 
@@ -100,11 +105,64 @@ def test_series_list_costs_the_same_for_3_or_20_series(
 
 @pytest.mark.parametrize("parts", [3, 300])
 def test_asking_for_part_bodies_costs_the_same_for_3_or_300_parts(client, home, parts):
-    """Part pages are loaded without their StreamFields unless the query names one: then with."""
+    """Part pages are loaded without their StreamFields unless the query names one: then with,
+    through the ORM."""
     series = build(home, parts)
     with_body = """query ($id: ID) { series(id: $id) { parts { page {
         ... on SeriesPart { intro body { blockType } } } } } }"""
     without = """query ($id: ID) { series(id: $id) { parts { page {
         ... on SeriesPart { intro } } } } }"""
-    assert counted(client, with_body, {"id": series.pk})[0] == SERIES_WITH_PAGES
+    assert counted(client, with_body, {"id": series.pk})[0] == SERIES_WITH_PAGE_BODIES
     assert counted(client, without, {"id": series.pk})[0] == SERIES_WITH_PAGES
+
+
+@pytest.mark.parametrize(
+    "parts_selection",
+    [
+        "parts { page { title } }",
+        "parts { ... on SeriesEntry { page { title } } }",
+        "parts { ...Entry }",
+        "... on SeriesPage { parts { ...Entry } }",
+    ],
+)
+def test_part_pages_asked_through_fragments_come_with_the_outline(
+    client, home, parts_selection, django_assert_num_queries
+):
+    series = build(home, 30)
+    query = f"""query ($id: ID) {{ series(id: $id) {{ partsTotal {parts_selection} }} }}
+        fragment Entry on SeriesEntry {{ page {{ title }} }}"""
+    if "...Entry" not in parts_selection:
+        query = query.split("fragment")[0]
+    data(client, query, {"id": series.pk})
+    with django_assert_num_queries(SERIES_WITH_PAGES):
+        result = data(client, query, {"id": series.pk})
+    pages = [part["page"] for part in result["series"]["parts"] if part["page"]]
+    assert len(pages) == 30 - 2
+
+
+def test_operation_fields_find_entry_pages_by_where_page_is_asked():
+    from graphql import parse
+
+    from wagtail_series.contrib.grapple.loaders import operation_fields
+
+    def scan(query: str):
+        document = parse(query)
+        operation, *fragments = document.definitions
+
+        class Info:  # what operation_fields reads of a GraphQLResolveInfo
+            pass
+
+        info = Info()
+        info.operation = operation
+        info.fragments = {f.name.value: f for f in fragments}
+        return operation_fields(info)
+
+    assert scan("{ series(id: 1) { parts { page { title } } } }").entry_pages
+    assert scan(
+        "{ a: series(id: 1) { seriesList { parts { ...E } } } } fragment E on X { page { id } }"
+    ).entry_pages
+    assert scan("{ page(id: 1) { ... on P { seriesInfo { next { page { id } } } } } }").entry_pages
+    # grapple's own `page` query, and a page not inside an entry field, are not entry pages.
+    found = scan("{ page(id: 1) { title } series(id: 1) { parts { title } } }")
+    assert not found.entry_pages and {"page", "title", "series", "parts"} <= found.names
+    assert not scan("{ series(id: 1) { ...E } } fragment E on X { page { id } }").entry_pages

@@ -3,20 +3,27 @@
 GraphQL resolves one field of one object at a time. Asked naively, a list of series would cost an
 outline per series and a page query per part. A ``SeriesLoader``, kept on the request for the
 length of one GraphQL request, hands the reader whole batches instead: the outlines of series
-listed together, their tags, and the page objects of every published entry seen so far. So a query
-costs the same number of database queries for 3 parts as for 300.
+listed together, their tags, and the page objects of every published entry seen so far (read with
+the outlines when the operation asks for ``parts { page }``). So a query costs the same number of
+database queries for 3 parts as for 300.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from graphene.utils.str_converters import to_camel_case
-from graphql.language import FieldNode, Visitor, visit
+from graphql.language import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from wagtail.fields import StreamField
 
 from ... import reader
@@ -45,17 +52,47 @@ def get_loader(info: Any) -> SeriesLoader:
     return loader
 
 
-def field_names_in(info: Any) -> set[str]:
-    """Every field name the operation of ``info`` asks for, in its fragments too."""
+# The fields whose type is SeriesEntry (SeriesInterface.parts, SeriesInfo.previous and next).
+ENTRY_FIELDS = frozenset({"parts", "previous", "next"})
+
+
+@dataclass(frozen=True)
+class OperationFields:
+    """What one GraphQL operation asks for, as far as loading goes."""
+
+    # Every field name in it, fragments spread in.
+    names: frozenset[str]
+    # Whether it asks for a SeriesEntry's page: a `page` field right inside `parts`, `previous`
+    # or `next` (by name: a host type's own field of those names only costs a wider read).
+    entry_pages: bool
+
+
+def operation_fields(info: Any) -> OperationFields:
+    """The ``OperationFields`` of the operation ``info`` belongs to."""
     names: set[str] = set()
+    entry_pages = False
+    walked: set[tuple[str, str | None]] = set()
 
-    class Collect(Visitor):
-        def enter_field(self, node: FieldNode, *_args: Any) -> None:
-            names.add(node.name.value)
+    def walk(selection_set: SelectionSetNode, parent: str | None) -> None:
+        nonlocal entry_pages
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = selection.name.value
+                names.add(name)
+                entry_pages = entry_pages or (name == "page" and parent in ENTRY_FIELDS)
+                if selection.selection_set is not None:
+                    walk(selection.selection_set, name)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set, parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                # Once per fragment and place (validation has refused cycles and deep nesting).
+                fragment = info.fragments.get(selection.name.value)
+                if fragment is not None and (selection.name.value, parent) not in walked:
+                    walked.add((selection.name.value, parent))
+                    walk(fragment.selection_set, parent)
 
-    for node in (info.operation, *info.fragments.values()):
-        visit(node, Collect())
-    return names
+    walk(info.operation.selection_set, None)
+    return OperationFields(names=frozenset(names), entry_pages=entry_pages)
 
 
 def streamfield_names() -> set[str]:
@@ -80,7 +117,7 @@ class SeriesLoader:
         self._may_see: dict[int, bool] = {}
         # The outline each published part seen so far belongs to.
         self._outline_of: dict[int, SeriesOutline] = {}
-        self._defer_streamfields: bool | None = None
+        self._operations: dict[int, OperationFields] = {}
 
     def add_batch(self, series_list: Iterable[SeriesPage]) -> None:
         """Series the reader found visible, listed together: their outlines load together."""
@@ -109,10 +146,30 @@ class SeriesLoader:
             )
         return self._may_see[page.pk]
 
-    def outline(self, series: SeriesPage) -> SeriesOutline:
+    def operation(self, info: Any) -> OperationFields:
+        """What the operation of ``info`` asks for (read once per operation)."""
+        key = id(info.operation)
+        if key not in self._operations:
+            self._operations[key] = operation_fields(info)
+        return self._operations[key]
+
+    def defer_streamfields(self, info: Any) -> bool:
+        # Parsing StreamFields is most of the cost of loading pages: skip it unless the query names
+        # one (a StreamField exposed under another name is still correct, read on access).
+        return not (streamfield_names() & self.operation(info).names)
+
+    def outline(self, series: SeriesPage, info: Any) -> SeriesOutline:
         if series.pk not in self._outlines:
             batch = [s for s in getattr(series, _BATCH, [series]) if s.pk not in self._outlines]
-            for outline in reader.get_series_outlines(batch, self.request).values():
+            if self.operation(info).entry_pages:
+                # Their pages are wanted too: read them with the outlines.
+                outlines, pages = reader.get_series_outlines_with_pages(
+                    batch, self.request, defer_streamfields=self.defer_streamfields(info)
+                )
+                self._pages |= pages
+            else:
+                outlines = reader.get_series_outlines(batch, self.request)
+            for outline in outlines.values():
                 self.remember(outline)
         return self._outlines[series.pk]
 
@@ -142,13 +199,8 @@ class SeriesLoader:
             return None
         if entry.page_id not in self._pages:
             self._expected[entry.page_id] = entry
-            if self._defer_streamfields is None:
-                # Parsing StreamFields is most of the cost of loading pages: skip it unless the
-                # query names one (a StreamField exposed under another name is still correct,
-                # read on access).
-                self._defer_streamfields = not (streamfield_names() & field_names_in(info))
             found = reader.get_entry_pages(
-                self._expected.values(), defer_streamfields=self._defer_streamfields
+                self._expected.values(), defer_streamfields=self.defer_streamfields(info)
             )
             for page_id in self._expected:
                 self._pages[page_id] = found.get(page_id)

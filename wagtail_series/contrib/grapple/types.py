@@ -196,25 +196,25 @@ class SeriesInterface(graphene.Interface):
         return _if_visible(series, info, series.planned_parts)
 
     def resolve_parts(series: SeriesPage, info: Any) -> tuple[reader.SeriesEntry, ...]:
-        return get_loader(info).outline(series).entries[: series_settings.API_MAX_PARTS]
+        return get_loader(info).outline(series, info).entries[: series_settings.API_MAX_PARTS]
 
     def resolve_parts_total(series: SeriesPage, info: Any) -> int:
-        return get_loader(info).outline(series).total
+        return get_loader(info).outline(series, info).total
 
     def resolve_parts_truncated(series: SeriesPage, info: Any) -> bool:
-        return get_loader(info).outline(series).total > series_settings.API_MAX_PARTS
+        return get_loader(info).outline(series, info).total > series_settings.API_MAX_PARTS
 
     def resolve_published_count(series: SeriesPage, info: Any) -> int:
-        return get_loader(info).outline(series).published_count
+        return get_loader(info).outline(series, info).published_count
 
     def resolve_forthcoming_count(series: SeriesPage, info: Any) -> int:
-        return get_loader(info).outline(series).forthcoming_count
+        return get_loader(info).outline(series, info).forthcoming_count
 
     def resolve_display_total(series: SeriesPage, info: Any) -> int:
-        return get_loader(info).outline(series).display_total
+        return get_loader(info).outline(series, info).display_total
 
     def resolve_latest_part_published_at(series: SeriesPage, info: Any) -> Any:
-        return get_loader(info).outline(series).latest_published_at
+        return get_loader(info).outline(series, info).latest_published_at
 
 
 class SeriesPartInterface(graphene.Interface):
