@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.conftest import add_part, make_series, publish, reload, restrict
+from tests.conftest import Page, add_part, make_series, publish, reload, restrict
 from tests.support import Receiver, dead_url, serve
 from tests.test_frontend_cache import go_live_now
 from wagtail_series import webhooks
@@ -410,3 +410,30 @@ def test_unpublishing_a_series_names_the_pages_that_lose_its_chrome(
     assert payload["series"] == {"id": demo["series"].pk, "slug": None, "url": None}
     assert payload["part"] is None
     assert {"/memories/", "/memories/feed/", "/memories/magnetic-rose/"} <= set(payload["paths"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["series", "section above it"])
+def test_restricting_a_series_names_the_pages_readers_lose(
+    home, where, receiver, settings, django_capture_on_commit_callbacks
+):
+    """A frontend serving the series statically must drop every page that just became private:
+    the series, its feeds and its public parts, whether the series or a page above it is
+    restricted."""
+    configure(settings, receiver.url)
+    section = home
+    if where != "series":
+        section = Page(title="Films", slug="films")
+        home.add_child(instance=section)
+        section = reload(section)
+    series = make_series(section, "Memories")
+    add_part(series, "Magnetic Rose")
+    restrict(add_part(series, "Members part"), PageViewRestriction.LOGIN)
+    prefix = "/films/memories/" if where != "series" else "/memories/"
+    with django_capture_on_commit_callbacks(execute=True):
+        restrict(reload(series) if where == "series" else section, PageViewRestriction.LOGIN)
+    (payload,) = [p for p in payloads(receiver) if p["event"] == "restriction"]
+    assert payload["series"] == {"id": series.pk, "slug": None, "url": None}
+    assert {prefix, prefix + "feed/", prefix + "magnetic-rose/"} <= set(payload["paths"])
+    # Never a page that was private already.
+    assert prefix + "members-part/" not in payload["paths"]

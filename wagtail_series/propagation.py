@@ -123,11 +123,16 @@ def propagation_enabled() -> bool:
     )
 
 
-def previous_urls(page: Page, *, public: bool | None = None) -> Previous:
+def previous_urls(
+    page: Page, *, public: bool | None = None, with_series_below: bool = False
+) -> Previous:
     """The URLs ``page`` has until this change, and whether anyone could open them.
 
     Call it before the change can be seen (in its receiver), or say ``public``. A series page's
-    feeds are among its URLs. One query to check view restrictions unless ``public`` is given.
+    feeds and public parts are among its URLs (the parts lose their series chrome with it).
+    ``with_series_below`` (for a change that reaches below ``page``, like a view restriction)
+    adds those of the public series under it. One query to check view restrictions unless
+    ``public`` is given, and a few for the series.
     """
     from . import reader
 
@@ -135,13 +140,19 @@ def previous_urls(page: Page, *, public: bool | None = None) -> Previous:
     if url is None:
         return Previous()
     urls = [url]
-    if isinstance(page, SeriesPage):
-        # Its feeds, and its parts, which lose their series chrome with it.
-        urls += [url + path for path in SeriesPage.FEED_PATHS.values()]
-        urls += [part.get_full_url() for part in reader.get_public_part_pages([page])[page.pk]]
+    series_list = [page] if isinstance(page, SeriesPage) else []
+    if with_series_below:
+        below = SeriesPage.objects.filter(path__startswith=page.path, depth__gt=page.depth)
+        series_list += reader.visible_series(below)
+    for series in series_list:
+        series_url = url if series is page else series.get_full_url()
+        if series_url:
+            urls += [series_url, *(series_url + path for path in SeriesPage.FEED_PATHS.values())]
+    for parts in reader.get_public_part_pages(series_list).values():
+        urls += [part.get_full_url() for part in parts]
     if public is None:
         public = reader.page_is_public(page)
-    return Previous(urls=tuple(u for u in urls if u), public=public)
+    return Previous(urls=tuple(dict.fromkeys(u for u in urls if u)), public=public)
 
 
 def url_changed(page: Page, old_url_path: str) -> None:

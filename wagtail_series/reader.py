@@ -295,13 +295,12 @@ def series_is_public(series: SeriesPage, request: HttpRequest | None = None) -> 
     return series_is_visible(series, None)
 
 
-def page_is_public(page: Page, *, ignoring: PageViewRestriction | None = None) -> bool:
+def page_is_public(page: Page) -> bool:
     """Whether anonymous readers pass the view restrictions on ``page`` and its ancestors (there
-    are none, but ``ignoring``), whether or not it is live. One query."""
-    restrictions = PageViewRestriction.objects.filter(page__path__in=_ancestor_paths(page.path))
-    if ignoring is not None:
-        restrictions = restrictions.exclude(pk=ignoring.pk)
-    return not restrictions.exists()
+    are none), whether or not it is live. One query."""
+    return not PageViewRestriction.objects.filter(
+        page__path__in=_ancestor_paths(page.path)
+    ).exists()
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:

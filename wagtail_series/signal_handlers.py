@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from . import propagation, reader
+from . import propagation
 from .compat import get_page_model
 from .models import SeriesPage, SeriesPartMixin, get_part_models
 
@@ -120,16 +120,26 @@ def on_page_slug_changed(sender: Any, instance: Any, instance_before: Any, **kwa
     propagation.url_changed(instance, instance_before.url_path)
 
 
+_PREVIOUS = "_wagtail_series_previous"
+
+
+def on_restriction_pre_save(sender: Any, instance: PageViewRestriction, **kwargs: Any) -> None:
+    # A new restriction: what anyone could open until now, read while it doesn't exist yet.
+    if not instance._state.adding or kwargs.get("raw") or not propagation.propagation_enabled():
+        return
+    page = get_page_model().objects.filter(pk=instance.page_id).first()
+    if page is not None and page.live:
+        # The page, and the series at or below it with their feeds and public parts.
+        previous = propagation.previous_urls(page.specific_deferred, with_series_below=True)
+        setattr(instance, _PREVIOUS, previous)
+
+
 def on_restriction_changed(sender: Any, instance: PageViewRestriction, **kwargs: Any) -> None:
     # By path, not instance.page: the page may be going away in the same delete.
     page = get_page_model().objects.filter(pk=instance.page_id).first()
+    previous = instance.__dict__.pop(_PREVIOUS, None)
     if page is None:
         return
-    previous = None
-    if kwargs.get("created") and page.live and propagation.propagation_enabled():
-        # A new restriction on a live page: anyone could open it until now, unless another did.
-        public = reader.page_is_public(page, ignoring=instance)
-        previous = propagation.previous_urls(page, public=public)
     propagation.series_changed(
         propagation.series_ids_for_path(page.path),
         event="restriction",
@@ -160,6 +170,11 @@ def register_signal_handlers() -> None:
         pre_save.connect(on_series_page_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(on_series_page_saved, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(on_series_page_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
+    pre_save.connect(
+        on_restriction_pre_save,
+        sender=PageViewRestriction,
+        dispatch_uid="wagtail_series_pvr_pre_save",
+    )
     post_save.connect(
         on_restriction_changed, sender=PageViewRestriction, dispatch_uid="wagtail_series_pvr_saved"
     )
