@@ -285,28 +285,34 @@ def database_label() -> str:
     return f"SQLite {connection.Database.sqlite_version} (temporary file)"
 
 
-def worker(args: argparse.Namespace) -> int:
+def start_worker(args: argparse.Namespace, title: str, setup: str) -> tuple[Any, dict[int, Any]]:
+    """Set Django up, seed the series and print the run's heading: what ran it and how.
+
+    ``title`` opens the heading; ``setup`` says what else ran and how requests were made.
+    Returns a test ``Client`` and the seeded series by size.
+    """
     import django
 
     django.setup()
     import wagtail
     from django.test import Client
 
-    database = args.worker
     started = time.perf_counter()
     series_by_size = seed(args.sizes)
     seeded_in = time.perf_counter() - started
-    client = Client()
-
     print()
-    print(f"== {database}: {database_label()} ==")
+    print(f"== {title}: {database_label()} ==")
     print(
         f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"Wagtail {wagtail.__version__}; in-process Django test Client; "
-        f"{args.requests} timed requests per figure after {args.warmup} warm-up rounds; "
-        f"seeded in {seeded_in:.0f} s"
+        f"Wagtail {wagtail.__version__}{setup}; {args.requests} timed requests per figure after "
+        f"{args.warmup} warm-up rounds; seeded in {seeded_in:.0f} s"
     )
     print()
+    return Client(), series_by_size
+
+
+def worker(args: argparse.Namespace) -> int:
+    client, series_by_size = start_worker(args, args.worker, "; in-process Django test Client")
     header = (
         f"{'parts':>5}  {'ours median':>11} {'p95':>7} {'q':>2}  "
         f"{'stock pair median':>17} {'p95':>7} {'q':>4}  {'ours/stock median':>17} {'p95':>5}  "

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +36,9 @@ from bench.api_bench import (  # noqa: E402  (the shared harness)
     Timing,
     WorkloadError,
     count_queries,
-    database_label,
     expect,
     run_benchmark,
-    seed,
+    start_worker,
     time_alternating,
 )
 
@@ -132,28 +129,15 @@ def bench_series(client: Any, series: Any, size: int, args: argparse.Namespace) 
 
 
 def worker(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
-    import grapple
-    import wagtail
-    from django.conf import settings
-    from django.test import Client, override_settings
-
-    started = time.perf_counter()
-    series_by_size = seed(args.sizes)
-    seeded_in = time.perf_counter() - started
-    client = Client()
-    print()
-    print(f"== GraphQL, {args.worker}: {database_label()} ==")
-    print(
-        f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"Wagtail {wagtail.__version__}, wagtail-grapple "
-        f"{getattr(grapple, '__version__', '') or _version('wagtail-grapple')}; in-process "
-        f"Django test Client, POST /graphql/; {args.requests} timed requests per figure after "
-        f"{args.warmup} warm-up rounds; seeded in {seeded_in:.0f} s"
+    client, series_by_size = start_worker(
+        args,
+        f"GraphQL, {args.worker}",
+        f", wagtail-grapple {_version('wagtail-grapple')}; in-process Django test Client, "
+        "POST /graphql/",
     )
-    print()
+    from django.conf import settings
+    from django.test import override_settings
+
     print("Times in ms (median, p95) and queries per request; ratios to the generic query.")
     header = (
         f"{'parts':>5}  {'ours':>8} {'p95':>7} {'q':>2}   {'ours TOC':>8} {'p95':>7} {'q':>2}   "
