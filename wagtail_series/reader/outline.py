@@ -8,6 +8,7 @@ the request (see ``memo``) and built in a constant number of queries (see ``load
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ def number_entries(
     series: SeriesPage,
     pages: Iterable[SeriesPartMixin],
     *,
-    hidden_paths: frozenset[str] | set[str] = frozenset(),
+    hidden_paths: AbstractSet[str] = frozenset(),
     previewing: Page | None = None,
 ) -> list[NumberedPart]:
     """Number the part ``pages`` of ``series`` (in tree order) as readers see them: every page,
