@@ -12,8 +12,8 @@ from wagtail.models import PageViewRestriction
 
 from tests.conftest import add_part, make_series, reload, restrict
 from tests.models.admin_helpers import add_url, edit_url, post_edit
+from tests.reader.conftest import schedule
 from tests.series_admin_helpers import SCRIPT_ESCAPED, SCRIPT_TITLE, add_part_url, make_editor
-from tests.test_reader import schedule
 from tests.testapp.models import BlogPage
 from wagtail_series.models import SeriesPart
 

@@ -29,7 +29,7 @@ class SeriesPageForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         planned = cleaned_data.get("planned_parts")
         if planned and self.instance.pk:
-            from .models.parts import count_part_pages
+            from .reader import count_part_pages
 
             existing = count_part_pages(self.instance)
             if planned < existing:

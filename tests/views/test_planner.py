@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests.conftest import add_part, make_series, reload, restrict
+from tests.reader.conftest import schedule
 from tests.series_admin_helpers import (
     SCRIPT_ESCAPED,
     SCRIPT_TITLE,
@@ -18,7 +19,6 @@ from tests.series_admin_helpers import (
     make_editor,
     report_url,
 )
-from tests.test_reader import schedule
 from wagtail_series.views.planner import PlannerRow
 
 pytestmark = pytest.mark.django_db

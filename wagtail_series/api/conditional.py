@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ..conf import series_settings
 from ..models.versions import ALL_SERIES
+from ..reader import PUBLIC_VIEWER, viewer_key
 
 logger = logging.getLogger("wagtail_series.api")
 
@@ -125,8 +126,6 @@ def answer_from_cache(
     respond: Callable[[HttpResponseBase, str, datetime], HttpResponseBase],
 ) -> HttpResponseBase | None:
     """A 304 for ``request`` if stored validators say the client's copy is current, else None."""
-    from .views import PUBLIC_VIEWER, viewer_key
-
     meta = request.META
     if request.method not in ("GET", "HEAD") or not any(h in meta for h in _CONDITIONAL_HEADERS):
         return None

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -24,14 +24,12 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 from wagtail.api.v2.views import BaseAPIViewSet
-from wagtail.models import PageViewRestriction
 
 from .. import __version__, reader
-from ..compat import get_page_model
 from ..conf import series_settings
 from ..models import SeriesPage, SeriesStatus
-from ..models.parts import part_content_type_ids
 from ..models.versions import ALL_SERIES, SeriesVersion
+from ..reader import PUBLIC_VIEWER, latest_public_part_date, viewer_key
 from . import conditional
 from .conditional import answers_conditional_requests
 from .serializers import series_data, series_detail_data
@@ -341,28 +339,6 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         return response
 
 
-PUBLIC_VIEWER = "public"
-
-
-def viewer_key(request: HttpRequest) -> str:
-    """What, about the reader, can change what they see: nothing for an anonymous reader."""
-    user = getattr(request, "user", None)
-    session = getattr(request, "session", None)
-    passed = (
-        session.get(PageViewRestriction.passed_view_restrictions_session_key, []) if session else []
-    )
-    authenticated = bool(user is not None and user.is_authenticated)
-    if not authenticated and not passed:
-        return PUBLIC_VIEWER
-    groups = (
-        sorted(user.groups.values_list("id", flat=True))
-        if authenticated and not user.is_superuser
-        else []
-    )
-    superuser = bool(authenticated and user.is_superuser)
-    return f"user:{user.pk if authenticated else ''}:{superuser}:{groups}:{sorted(passed)}"
-
-
 def with_versions(queryset: QuerySet[SeriesPage]) -> QuerySet[SeriesPage]:
     """Annotate each series with its ``SeriesVersion`` (in the same query)."""
     versions = SeriesVersion.objects.filter(series_id=OuterRef("pk"))
@@ -370,23 +346,3 @@ def with_versions(queryset: QuerySet[SeriesPage]) -> QuerySet[SeriesPage]:
         _series_version=Subquery(versions.values("version")[:1]),
         _series_changed_at=Subquery(versions.values("changed_at")[:1]),
     )
-
-
-def latest_public_part_date() -> Subquery:
-    """The newest first-published date among a series' live parts that have no view restriction.
-
-    Orders the listing the same for everyone, so a private part's date never shows through.
-    """
-    parts = (
-        get_page_model()
-        .objects.filter(
-            path__startswith=OuterRef("path"),
-            depth=OuterRef("depth") + 1,
-            live=True,
-            content_type_id__in=part_content_type_ids(),
-        )
-        .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
-        .order_by("-first_published_at")
-        .values("first_published_at")[:1]
-    )
-    return Subquery(parts)

@@ -395,21 +395,15 @@ def hide_private_feeds(
     serve_args = tuple(serve_args)
     if not (isinstance(page, SeriesPage) and serve_args):
         return
-    if getattr(serve_args[0], "is_series_feed", False) and not _is_public(page, request):
+    if getattr(serve_args[0], "is_series_feed", False) and not reader.series_is_public(
+        page, request
+    ):
         raise Http404
-
-
-def _is_public(series: SeriesPage, request: HttpRequest) -> bool:
-    key = ("wagtail_series_feed_public", series.pk)
-    memo = request.__dict__.setdefault("_wagtail_series_feed_memo", {})
-    if key not in memo:
-        memo[key] = reader.series_is_visible(series, None)
-    return memo[key]
 
 
 def serve_series_feed(request: HttpRequest, series: SeriesPage, kind: str) -> HttpResponse:
     """The ``kind`` ("rss", "atom" or "json") feed of ``series``; 404 unless it is public."""
-    if not _is_public(series, request):
+    if not reader.series_is_public(series, request):
         raise Http404
     return _serve(request, series.pk, kind, lambda: series_feed_data(series, request, kind))
 

@@ -19,8 +19,6 @@ from ..panels import SeriesPartContextPanel
 if TYPE_CHECKING:
     from wagtail.models import Page
 
-    from .series import SeriesPage
-
 BasePage = get_page_model()
 
 
@@ -151,11 +149,3 @@ def get_part_models() -> list[type[Page]]:
 def part_content_type_ids() -> list[int]:
     """Content type ids of the part page types (ContentType's manager caches them)."""
     return [ct.id for ct in ContentType.objects.get_for_models(*get_part_models()).values()]
-
-
-def count_part_pages(series: SeriesPage) -> int:
-    """How many part pages exist under ``series``, live or not."""
-    part_pages = BasePage.objects.child_of(series).filter(
-        content_type_id__in=part_content_type_ids()
-    )
-    return part_pages.count()

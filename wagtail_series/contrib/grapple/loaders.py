@@ -114,7 +114,6 @@ class SeriesLoader:
         self._visible: dict[int, bool] = {}
         self._pages: dict[int, SeriesPartMixin | None] = {}
         self._expected: dict[int, SeriesEntry] = {}
-        self._may_see: dict[int, bool] = {}
         # The outline each published part seen so far belongs to.
         self._outline_of: dict[int, SeriesOutline] = {}
         self._operations: dict[int, OperationFields] = {}
@@ -137,14 +136,7 @@ class SeriesLoader:
         a series as the reader says; any other page if live and passing its view restrictions."""
         if isinstance(page, SeriesPage):
             return self.visible(page)
-        if page.pk not in self._may_see:
-            restrictions = page.get_view_restrictions() if page.live else None
-            self._may_see[page.pk] = page.live and (
-                all(r.accept_request(self.request) for r in restrictions)
-                if self.request is not None
-                else not restrictions.exists()
-            )
-        return self._may_see[page.pk]
+        return reader.page_is_visible(page, self.request)
 
     def operation(self, info: Any) -> OperationFields:
         """What the operation of ``info`` asks for (read once per operation)."""

@@ -1,0 +1,120 @@
+"""What a reader sees of a series: the one place that decides order, numbering and visibility.
+
+Templates, rich text, the REST API, GraphQL, feeds, propagation and the admin all call this
+package; none of them re-derives these rules. The rules:
+
+- A series' parts are the pages of a part type (see ``SeriesPartMixin``) directly under the series
+  page, in the page tree's order (editors reorder them with Wagtail's own child ordering).
+- A live part is *published*: it has a URL.
+- A part that is not live (never published, unpublished or expired) is *forthcoming* when its
+  ``announce_forthcoming`` is on: readers see only its forthcoming title (or title), teaser and
+  expected date. Otherwise it is invisible and takes no number.
+- A part under a view restriction (its own or inherited from the series and its ancestors) is shown
+  only to requests that pass the restriction; otherwise it is invisible and takes no number.
+- Positions count the visible entries only, so numbering always follows what the reader sees.
+- A series that is not live has no readers: its parts show no series chrome.
+
+Everything is computed in a constant number of queries whatever the length of the series: one per
+part page type, one for view restrictions (plus one for group restrictions, if any apply).
+
+Where each rule lives:
+
+- ``types``: the value types (outlines, entries, positions, editor entries); no rules.
+- ``memo``: ``request_memo``, the one request-scoped memo for everything the reader memoises.
+- ``visibility``: view restrictions, who counts as anonymous (``is_anonymous``, ``viewer_key``),
+  visible and public series and pages, the public date listings are ordered by, and the series
+  above a part (``get_series_for_part`` / ``get_parent_series``).
+- ``loading``: which pages are a series' parts, and every query that reads them (the plain row
+  loader and its ORM internals live only there).
+- ``urls``: part and series URLs (the only use of private Wagtail URL API).
+- ``outline``: outlines and positions, and ``number_entries``, the one numbering rule.
+- ``editor``: the editor outline, numbered by ``number_entries`` too.
+
+One justified exception: which page *types* are parts is declared by the models
+(``models.parts.get_part_models`` and ``part_content_type_ids``, from ``SeriesPartMixin``); the
+reader builds every query for part pages on them.
+"""
+
+from __future__ import annotations
+
+from .editor import get_editor_outline, get_editor_outlines
+from .loading import (
+    count_part_pages,
+    get_entry_pages,
+    get_live_part_pages,
+    get_part_details,
+    get_public_part_pages,
+)
+from .memo import request_memo
+from .outline import (
+    NumberedPart,
+    forthcoming_part_ids,
+    get_part_position,
+    get_position_in,
+    get_series_outline,
+    get_series_outlines,
+    get_series_outlines_with_pages,
+    number_entries,
+)
+from .types import (
+    EditorEntry,
+    EditorOutline,
+    EntryStatus,
+    PartDetails,
+    PartPosition,
+    PartState,
+    SeriesEntry,
+    SeriesOutline,
+)
+from .visibility import (
+    PUBLIC_VIEWER,
+    get_parent_series,
+    get_series_for_part,
+    is_anonymous,
+    latest_public_part_date,
+    page_is_public,
+    page_is_visible,
+    series_is_public,
+    series_is_visible,
+    viewer_key,
+    visible_series,
+)
+
+__all__ = [
+    "EditorEntry",
+    "EditorOutline",
+    "EntryStatus",
+    "PartDetails",
+    "PartPosition",
+    "SeriesEntry",
+    "SeriesOutline",
+    "PartState",
+    "forthcoming_part_ids",
+    "get_part_details",
+    "get_public_part_pages",
+    "get_editor_outline",
+    "get_editor_outlines",
+    "get_entry_pages",
+    "get_parent_series",
+    "get_part_position",
+    "get_position_in",
+    "get_series_for_part",
+    "get_series_outline",
+    "get_series_outlines",
+    "get_series_outlines_with_pages",
+    "page_is_public",
+    "series_is_public",
+    "series_is_visible",
+    "visible_series",
+    # New with the package:
+    "NumberedPart",
+    "PUBLIC_VIEWER",
+    "count_part_pages",
+    "get_live_part_pages",
+    "is_anonymous",
+    "latest_public_part_date",
+    "number_entries",
+    "page_is_visible",
+    "request_memo",
+    "viewer_key",
+]

@@ -1,0 +1,306 @@
+"""Outlines: a series as one request sees it, where a part stands in it, and how parts are numbered.
+
+``number_entries`` is the one numbering rule, shared with the editor outline (``editor``): which
+parts take a number, their label ("Part 2") and the title readers see. Outlines are memoised on
+the request (see ``memo``) and built in a constant number of queries (see ``loading``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from wagtail.models import Page
+
+from ..models import SeriesPage, SeriesPartMixin
+from .loading import _WHOLE, _part_pages, _part_pages_many, get_entry_pages
+from .memo import request_memo
+from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline
+from .urls import page_url
+from .visibility import _restriction_verdicts, _restriction_verdicts_many, get_series_for_part
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = [
+    "NumberedPart",
+    "forthcoming_part_ids",
+    "get_part_position",
+    "get_position_in",
+    "get_series_outline",
+    "get_series_outlines",
+    "get_series_outlines_with_pages",
+    "number_entries",
+]
+
+
+# --- Numbering ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedPart:
+    """One part page of a series and what numbering gives it."""
+
+    page: Page
+    """The part page (for the part an editor previews, the previewed page)."""
+    position: int | None
+    """Its number for readers; None when readers don't see it (it takes no number)."""
+    label: str | None
+    """The part label and position, e.g. "Part 2"; None when ``position`` is None."""
+    title: str
+    """The title readers see: the title once published, the forthcoming title (or title) before."""
+    published: bool
+    """Shown as published: live, or the part an editor previews (as it will be once published)."""
+
+
+def number_entries(
+    series: SeriesPage,
+    pages: Iterable[SeriesPartMixin],
+    *,
+    hidden_paths: AbstractSet[str] = frozenset(),
+    previewing: Page | None = None,
+) -> list[NumberedPart]:
+    """Number the part ``pages`` of ``series`` (in tree order) as readers see them: every page,
+    numbered or not.
+
+    A part takes the next number when readers see it: it is not under a restriction readers fail
+    (its path is not in ``hidden_paths``) and it is live, announced as forthcoming, or the part
+    ``previewing`` shows. Every other part takes no number, so numbering follows what readers see.
+    """
+    numbered: list[NumberedPart] = []
+    position = 0
+    for page in pages:
+        previewed = previewing is not None and page.pk == previewing.pk
+        shown = previewing if previewing is not None and previewed else page
+        published = previewed or page.live
+        visible = page.path not in hidden_paths and (published or page.announce_forthcoming)
+        if visible:
+            position += 1
+        numbered.append(
+            NumberedPart(
+                page=shown,
+                position=position if visible else None,
+                label=f"{series.part_label} {position}" if visible else None,
+                title=shown.title if published else (page.forthcoming_title or page.title),
+                published=published,
+            )
+        )
+    return numbered
+
+
+# --- Outlines -----------------------------------------------------------------------------------
+
+
+def get_series_outline(series: SeriesPage, request: HttpRequest | None = None) -> SeriesOutline:
+    """The series as ``request`` may see it (anonymous and public-only when ``request`` is None).
+
+    Memoised on the request, so template tags on one page share one computation.
+    """
+    cache = request_memo(request)
+    key = ("outline", series.pk)
+    if key not in cache:
+        cache[key] = _build_outline(series, request)
+    return cache[key]
+
+
+def get_series_outlines(
+    series_list: Sequence[SeriesPage], request: HttpRequest | None = None
+) -> dict[int, SeriesOutline]:
+    """``get_series_outline`` for many series at once, by series id: the same constant number of
+    queries as for one series, however many series and parts there are."""
+    return _outlines_and_pages(series_list, request, with_pages=False)[0]
+
+
+def get_series_outlines_with_pages(
+    series_list: Sequence[SeriesPage],
+    request: HttpRequest | None = None,
+    *,
+    defer_streamfields: bool = False,
+) -> tuple[dict[int, SeriesOutline], dict[int, SeriesPartMixin]]:
+    """``get_series_outlines``, and ``get_entry_pages`` for all their entries: for a surface that
+    hands out the part pages with the outline (GraphQL's ``parts { page }``).
+
+    The pages come from the rows the outlines are built from where they can: one query per part
+    type in all, not two. Only a live part's row is read whole; a part that isn't live is still
+    read by its announcement columns only. Pages that can't come from those rows (an outline
+    memoised earlier on the request, a part type with its own ``__init__``) are loaded as
+    ``get_entry_pages`` loads them.
+    """
+    outlines, pages = _outlines_and_pages(
+        series_list, request, with_pages=True, defer_streamfields=defer_streamfields
+    )
+    published = [e for o in outlines.values() for e in o.entries if e.is_published]
+    visible = {entry.page_id for entry in published}
+    pages = {page_id: page for page_id, page in pages.items() if page_id in visible}
+    unread = [entry for entry in published if entry.page_id not in pages]
+    if unread:
+        pages |= get_entry_pages(unread, defer_streamfields=defer_streamfields)
+    return outlines, pages
+
+
+def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPosition | None:
+    """Where ``page`` stands in its series for ``request``, or None when it shows no series chrome.
+
+    None when the page is not a part, is not under a live series, or is not a visible published
+    part (e.g. a draft served to an editor's preview is shown as it will be once published).
+    """
+    cache = request_memo(request)
+    key = ("part", page.pk)
+    if key in cache:
+        return cache[key]
+    position = None
+    # Parts listed together (e.g. the pages API) share one series lookup per parent.
+    parent_key = ("series_at", page.path[: -Page.steplen] if page.path else None)
+    if parent_key not in cache:
+        cache[parent_key] = get_series_for_part(page)
+    series = cache[parent_key]
+    if series is not None:
+        previewing = page if request is not None and getattr(request, "is_preview", False) else None
+        if previewing is not None:
+            outline = _build_outline(series, request, previewing=previewing)
+        else:
+            outline = get_series_outline(series, request)
+        position = _position_in(outline, page.pk)
+    cache[key] = position
+    return position
+
+
+def get_position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
+    """Where the part ``page_id`` stands in ``outline``: what ``get_part_position`` answers for a
+    page of that series, without looking its series up (for a surface that already holds the
+    outline the page came from). None when it is not a published entry of the outline."""
+    return _position_in(outline, page_id)
+
+
+def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
+    """Ids of the given pages that are part pages of a series but not live.
+
+    Used by rich text: a link to such a page is rendered without an href until it is published.
+    At most one query, whatever the number of pages.
+    """
+    candidates = {
+        p.pk: p.path[: -Page.steplen]
+        for p in pages
+        if p is not None and isinstance(p, SeriesPartMixin) and not p.live
+    }
+    if not candidates:
+        return set()
+    series_paths = set(
+        SeriesPage.objects.filter(path__in=set(candidates.values())).values_list("path", flat=True)
+    )
+    return {pk for pk, parent_path in candidates.items() if parent_path in series_paths}
+
+
+# --- Internals ----------------------------------------------------------------------------------
+
+
+def _outlines_and_pages(
+    series_list: Sequence[SeriesPage],
+    request: HttpRequest | None,
+    *,
+    with_pages: bool,
+    defer_streamfields: bool = False,
+) -> tuple[dict[int, SeriesOutline], dict[int, SeriesPartMixin]]:
+    """The outlines of ``series_list`` (memoised on the request) and, ``with_pages``, the live part
+    pages read whole while building those not memoised yet, by page id."""
+    cache = request_memo(request)
+    missing = [s for s in series_list if ("outline", s.pk) not in cache]
+    whole_pages: dict[int, SeriesPartMixin] = {}
+    if missing:
+        # Passed on, not only memoised: with no request there is nowhere to memoise them.
+        verdicts = _restriction_verdicts_many(missing, request)
+        part_pages = _part_pages_many(
+            missing, whole_live_rows=with_pages, defer_streamfields=defer_streamfields
+        )
+        for series in missing:
+            cache[("outline", series.pk)] = _build_outline(
+                series, request, part_pages=part_pages[series.pk], verdicts=verdicts[series.pk]
+            )
+            whole_pages |= {
+                page.pk: page for page in part_pages[series.pk] if _WHOLE in page.__dict__
+            }
+    return {s.pk: cache[("outline", s.pk)] for s in series_list}, whole_pages
+
+
+def _build_outline(
+    series: SeriesPage,
+    request: HttpRequest | None,
+    previewing: Page | None = None,
+    part_pages: list[SeriesPartMixin] | None = None,
+    verdicts: tuple[bool, set[str]] | None = None,
+) -> SeriesOutline:
+    series_url = page_url(series, request)
+    is_preview = bool(getattr(request, "is_preview", False))
+    series_ok, failing_parts = (
+        verdicts if verdicts is not None else _restriction_verdicts(series, request)
+    )
+    if not series_ok or not (series.live or is_preview):
+        return SeriesOutline(series=series, url=series_url, entries=())
+
+    pages = part_pages if part_pages is not None else _part_pages(series)
+    entries: list[SeriesEntry] = []
+    for part in number_entries(series, pages, hidden_paths=failing_parts, previewing=previewing):
+        if part.position is None or part.label is None:
+            continue  # readers don't see it
+        if part.published:
+            entries.append(
+                _published_entry(part.page, part.position, part.label, part.title, request)
+            )
+        else:
+            entries.append(_forthcoming_entry(part.page, part.position, part.label, part.title))
+    return SeriesOutline(series=series, url=series_url, entries=tuple(entries))
+
+
+def _published_entry(
+    page: Page, position: int, label: str, title: str, request: HttpRequest | None
+) -> SeriesEntry:
+    return SeriesEntry(
+        page_id=page.pk,
+        position=position,
+        label=label,
+        title=title,
+        status=EntryStatus.PUBLISHED,
+        url=page_url(page, request),
+        # A live page's row holds its published content, so its teaser is public.
+        teaser=page.forthcoming_teaser,
+        expected_date=None,
+        scheduled_at=None,
+        first_published_at=page.first_published_at,
+        last_published_at=page.last_published_at,
+    )
+
+
+def _forthcoming_entry(page: Page, position: int, label: str, title: str) -> SeriesEntry:
+    # Only the announcement fields: the rest of the row of a part that isn't live is its draft.
+    scheduled_at = page._series_scheduled_at
+    return SeriesEntry(
+        page_id=page.pk,
+        position=position,
+        label=label,
+        title=title,
+        status=EntryStatus.FORTHCOMING,
+        url=None,
+        teaser=page.forthcoming_teaser,
+        expected_date=timezone.localdate(scheduled_at) if scheduled_at else page.expected_date,
+        scheduled_at=scheduled_at,
+        first_published_at=None,
+        last_published_at=None,
+    )
+
+
+def _position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
+    entries = outline.entries
+    for index, entry in enumerate(entries):
+        if entry.page_id == page_id:
+            if not entry.is_published:
+                return None
+            return PartPosition(
+                outline=outline,
+                entry=entry,
+                previous=entries[index - 1] if index > 0 else None,
+                next=entries[index + 1] if index + 1 < len(entries) else None,
+            )
+    return None

@@ -1,0 +1,333 @@
+"""The reader's value types: what a series, a part and an editor's view of them look like.
+
+Frozen dataclasses built by ``outline``, ``loading`` and ``editor``; nothing here queries the
+database or decides a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import SeriesPage
+
+__all__ = [
+    "EditorEntry",
+    "EditorOutline",
+    "EntryStatus",
+    "PartDetails",
+    "PartPosition",
+    "PartState",
+    "SeriesEntry",
+    "SeriesOutline",
+]
+
+
+class EntryStatus(StrEnum):
+    PUBLISHED = "published"
+    FORTHCOMING = "forthcoming"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesEntry:
+    """One visible part of a series, as a reader may see it."""
+
+    page_id: int
+    position: int
+    label: str
+    """The part label and position, e.g. "Part 2" or "Chapter 2"."""
+    title: str
+    status: EntryStatus
+    url: str | None
+    """The part's URL; ``None`` while forthcoming."""
+    teaser: str
+    expected_date: date | None
+    """When the part is expected: its scheduled go-live date if it is scheduled."""
+    scheduled_at: datetime | None
+    """The approved go-live time of a scheduled, not yet live part."""
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is EntryStatus.PUBLISHED
+
+    @property
+    def is_forthcoming(self) -> bool:
+        return self.status is EntryStatus.FORTHCOMING
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesOutline:
+    """A series as one request may see it: its metadata and its visible entries, in order."""
+
+    series: SeriesPage
+    url: str | None
+    entries: tuple[SeriesEntry, ...]
+
+    @property
+    def series_id(self) -> int:
+        return self.series.pk
+
+    @property
+    def title(self) -> str:
+        return self.series.title
+
+    @property
+    def part_label(self) -> str:
+        return self.series.part_label
+
+    @property
+    def planned_parts(self) -> int | None:
+        return self.series.planned_parts
+
+    @property
+    def total(self) -> int:
+        """Visible entries, published and forthcoming."""
+        return len(self.entries)
+
+    @property
+    def display_total(self) -> int:
+        """The "of M" in "Part N of M": the planned total when declared and not exceeded."""
+        return max(self.total, self.planned_parts or 0)
+
+    @property
+    def published(self) -> tuple[SeriesEntry, ...]:
+        return tuple(e for e in self.entries if e.is_published)
+
+    @property
+    def forthcoming(self) -> tuple[SeriesEntry, ...]:
+        return tuple(e for e in self.entries if e.is_forthcoming)
+
+    @property
+    def published_count(self) -> int:
+        return len(self.published)
+
+    @property
+    def forthcoming_count(self) -> int:
+        return len(self.forthcoming)
+
+    @property
+    def latest_published_at(self) -> datetime | None:
+        dates = [
+            e.first_published_at for e in self.entries if e.first_published_at and e.is_published
+        ]
+        return max(dates, default=None)
+
+    def entry_for(self, page_id: int) -> SeriesEntry | None:
+        for entry in self.entries:
+            if entry.page_id == page_id:
+                return entry
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PartPosition:
+    """Where one part stands in its series, for one request."""
+
+    outline: SeriesOutline
+    entry: SeriesEntry
+    previous: SeriesEntry | None
+    next: SeriesEntry | None
+
+    @property
+    def position(self) -> int:
+        return self.entry.position
+
+    @property
+    def total(self) -> int:
+        return self.outline.total
+
+    @property
+    def planned_total(self) -> int | None:
+        return self.outline.planned_parts
+
+    @property
+    def display_total(self) -> int:
+        return self.outline.display_total
+
+    @property
+    def summary(self) -> str:
+        """E.g. "Part 2 of 3 in Memories"."""
+        return _("%(label)s of %(total)d in %(series)s") % {
+            "label": self.entry.label,
+            "total": self.display_total,
+            "series": self.outline.title,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PartDetails:
+    """What feeds show of a published part beyond its entry."""
+
+    page_id: int
+    summary: str
+    """The part's ``get_series_summary()``: its intro or its teaser."""
+    author: str
+    """The page owner's full name; empty when unknown (never the username)."""
+
+
+class PartState(StrEnum):
+    """The state of a part page as the admin shows it."""
+
+    PUBLISHED = "published"
+    """Live and public (within the series)."""
+    SCHEDULED = "scheduled"
+    """Not live; a revision is approved to go live at ``scheduled_at``."""
+    FORTHCOMING = "forthcoming"
+    """Not live, announced: readers see its announcement."""
+    HIDDEN_DRAFT = "hidden_draft"
+    """Not live, not announced: readers don't see it at all."""
+    PRIVATE = "private"
+    """Under a view restriction of its own: only readers who pass it see the part."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditorEntry:
+    """One part page of a series, as an editor needs to see it."""
+
+    page_id: int
+    title: str
+    """The page's title: the published title of a live part, the latest draft's otherwise."""
+    reader_title: str
+    """What readers see: the title once live, the forthcoming title (or title) before."""
+    state: PartState
+    live: bool
+    announced: bool
+    """``announce_forthcoming``: listed as forthcoming while not live."""
+    private: bool
+    """Under a view restriction of its own (restrictions on the series are on the outline)."""
+    position: int | None
+    """Its number for readers without access to private parts; None if they don't see it."""
+    label: str | None
+    """E.g. "Part 2"; None when ``position`` is None."""
+    teaser: str
+    expected_date: date | None
+    """The expected date the editor entered."""
+    scheduled_at: datetime | None
+    """The approved go-live time of a part that is not live yet."""
+    overdue: bool
+    """Not live although its scheduled time or (without a schedule) its expected date has passed."""
+    url: str | None
+    """The live part's URL; None while not live."""
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+
+    @property
+    def due_date(self) -> date | None:
+        """When the part is due: its scheduled go-live date if scheduled, else its expected date."""
+        if self.scheduled_at is not None:
+            return timezone.localdate(self.scheduled_at)
+        return self.expected_date
+
+    @property
+    def is_forthcoming(self) -> bool:
+        """Announced and not live yet (scheduled and private ones included)."""
+        return not self.live and self.announced
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.scheduled_at is not None
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, in the active language."""
+        return {
+            PartState.PUBLISHED: _("published"),
+            PartState.SCHEDULED: _("scheduled"),
+            PartState.FORTHCOMING: _("forthcoming"),
+            PartState.HIDDEN_DRAFT: _("hidden draft"),
+            PartState.PRIVATE: _("private"),
+        }[self.state]
+
+
+@dataclass(frozen=True, slots=True)
+class EditorOutline:
+    """Every part page of a series, in order, with the figures the admin shows."""
+
+    series: SeriesPage
+    entries: tuple[EditorEntry, ...]
+    private: bool
+    """The series (or an ancestor) is under a view restriction."""
+
+    @property
+    def series_id(self) -> int:
+        return self.series.pk
+
+    @property
+    def title(self) -> str:
+        return self.series.title
+
+    @property
+    def live(self) -> bool:
+        return self.series.live
+
+    @property
+    def readers_see_series(self) -> bool:
+        """Whether readers without special access see the series at all."""
+        return self.series.live and not self.private
+
+    @property
+    def planned_parts(self) -> int | None:
+        return self.series.planned_parts
+
+    @property
+    def published_count(self) -> int:
+        return sum(1 for e in self.entries if e.live)
+
+    @property
+    def forthcoming(self) -> tuple[EditorEntry, ...]:
+        return tuple(e for e in self.entries if e.is_forthcoming)
+
+    @property
+    def forthcoming_count(self) -> int:
+        return len(self.forthcoming)
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for e in self.entries if not e.live and not e.announced)
+
+    @property
+    def reader_total(self) -> int:
+        """The parts a reader without access to private parts sees, published and forthcoming."""
+        return sum(1 for e in self.entries if e.position is not None)
+
+    @property
+    def display_total(self) -> int:
+        """The "of M" readers see in "Part N of M"."""
+        return max(self.reader_total, self.planned_parts or 0)
+
+    @property
+    def overdue(self) -> tuple[EditorEntry, ...]:
+        """Forthcoming parts past their due date."""
+        return tuple(e for e in self.forthcoming if e.overdue)
+
+    @property
+    def next_expected(self) -> EditorEntry | None:
+        """The forthcoming part due first (overdue ones included); undated ones come last."""
+        forthcoming = self.forthcoming
+        if not forthcoming:
+            return None
+        order = {e.page_id: i for i, e in enumerate(forthcoming)}
+        return min(
+            forthcoming,
+            key=lambda e: (e.due_date is None, e.due_date or date.max, order[e.page_id]),
+        )
+
+    @property
+    def last_published_at(self) -> datetime | None:
+        """When the most recently released part was first published."""
+        return max(
+            (e.first_published_at for e in self.entries if e.live and e.first_published_at),
+            default=None,
+        )
+
+    def entry_for(self, page_id: int) -> EditorEntry | None:
+        for entry in self.entries:
+            if entry.page_id == page_id:
+                return entry
+        return None

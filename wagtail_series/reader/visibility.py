@@ -1,0 +1,271 @@
+"""Who may see what: view restrictions, anonymous readers, and the series above a part.
+
+Every visibility rule of the package lives here: which series a request may see
+(``visible_series``, ``series_is_visible``), which anyone may see (``series_is_public``,
+``page_is_public``), whether a page reached through a generic field may be shown
+(``page_is_visible``), what about a reader can change what they see (``viewer_key``), the public
+date series listings are ordered by (``latest_public_part_date``), and the series a part belongs to
+(``get_series_for_part`` for readers, ``get_parent_series`` for editors: one lookup).
+
+View restrictions are read in bulk, one query for many series (two if group restrictions apply),
+and their verdicts are memoised on the request (see ``memo``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from wagtail.models import Page, PageViewRestriction
+
+from ..compat import get_page_model
+from ..models import SeriesPage, SeriesPartMixin
+from ..models.parts import part_content_type_ids
+from .memo import memoised, request_memo
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = [
+    "PUBLIC_VIEWER",
+    "get_parent_series",
+    "get_series_for_part",
+    "is_anonymous",
+    "latest_public_part_date",
+    "page_is_public",
+    "page_is_visible",
+    "series_is_public",
+    "series_is_visible",
+    "viewer_key",
+    "visible_series",
+]
+
+PUBLIC_VIEWER = "public"
+"""``viewer_key`` of every reader who sees exactly what an anonymous reader sees."""
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """Whether ``request`` passes exactly the restrictions an anonymous reader passes (none)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    key = PageViewRestriction.passed_view_restrictions_session_key
+    return session is None or not session.get(key)
+
+
+def viewer_key(request: HttpRequest) -> str:
+    """What, about the reader, can change what they see: nothing for an anonymous reader
+    (``PUBLIC_VIEWER``); otherwise the user, their groups and the restrictions they passed."""
+    if is_anonymous(request):
+        return PUBLIC_VIEWER
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    passed = (
+        session.get(PageViewRestriction.passed_view_restrictions_session_key, []) if session else []
+    )
+    authenticated = bool(user is not None and user.is_authenticated)
+    groups = (
+        sorted(user.groups.values_list("id", flat=True))
+        if authenticated and not user.is_superuser
+        else []
+    )
+    superuser = bool(authenticated and user.is_superuser)
+    return f"user:{user.pk if authenticated else ''}:{superuser}:{groups}:{sorted(passed)}"
+
+
+def visible_series(
+    queryset: QuerySet[SeriesPage] | None = None, request: HttpRequest | None = None
+) -> QuerySet[SeriesPage]:
+    """The live series ``request`` may see (its view restrictions and its ancestors' pass).
+
+    ``queryset`` narrows the candidates (default: every series). One query for the restrictions.
+    """
+    queryset = (queryset if queryset is not None else SeriesPage.objects.all()).live()
+    # Only restrictions at or above some series decide whether a series is visible.
+    restrictions = (
+        PageViewRestriction.objects.filter(
+            Exists(SeriesPage.objects.filter(path__startswith=OuterRef("page__path")))
+        )
+        .annotate(_series_page_path=F("page__path"))
+        .prefetch_related("groups")
+    )
+    checker = _RestrictionChecker(request)
+    for restriction in restrictions:
+        if not checker.passes(restriction):
+            queryset = queryset.exclude(path__startswith=restriction._series_page_path)
+    return queryset
+
+
+def series_is_visible(series: SeriesPage, request: HttpRequest | None = None) -> bool:
+    """Whether ``request`` may see ``series`` at all (live, and passes its view restrictions)."""
+    return series.live and _restriction_verdicts(series, request)[0]
+
+
+def series_is_public(series: SeriesPage, request: HttpRequest | None = None) -> bool:
+    """Whether anyone at all, signed in or not, may see ``series`` (e.g. it has public feeds).
+
+    Free for an anonymous ``request`` once its outline is built: its verdicts are an anonymous
+    reader's, already memoised. Otherwise one query (two if group restrictions apply), once per
+    request: the answer is memoised on it.
+    """
+    if request is not None and is_anonymous(request):
+        return series_is_visible(series, request)
+    return memoised(request, ("public", series.pk), lambda: series_is_visible(series, None))
+
+
+def page_is_public(page: Page) -> bool:
+    """Whether anonymous readers pass the view restrictions on ``page`` and its ancestors (there
+    are none), whether or not it is live. One query."""
+    return not PageViewRestriction.objects.filter(
+        page__path__in=_ancestor_paths(page.path)
+    ).exists()
+
+
+def page_is_visible(page: Page, request: HttpRequest | None) -> bool:
+    """Whether ``request`` may see ``page``, reached through a generic field (e.g. GraphQL's
+    ``parent``): a series as ``series_is_visible`` says; any other page if live and passing the view
+    restrictions on it and its ancestors (Wagtail's own check; with no request, only if there are
+    none). Memoised on the request."""
+    if isinstance(page, SeriesPage):
+        return series_is_visible(page, request)
+
+    def visible() -> bool:
+        if not page.live:
+            return False
+        restrictions = page.get_view_restrictions()
+        if request is None:
+            return not restrictions.exists()
+        return all(r.accept_request(request) for r in restrictions)
+
+    return memoised(request, ("page_visible", page.pk), visible)
+
+
+def latest_public_part_date() -> Subquery:
+    """The newest first-published date among a series' live parts that have no view restriction.
+
+    Orders the listing the same for everyone, so a private part's date never shows through.
+    """
+    parts = (
+        get_page_model()
+        .objects.filter(
+            path__startswith=OuterRef("path"),
+            depth=OuterRef("depth") + 1,
+            live=True,
+            content_type_id__in=part_content_type_ids(),
+        )
+        .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
+        .order_by("-first_published_at")
+        .values("first_published_at")[:1]
+    )
+    return Subquery(parts)
+
+
+def get_series_for_part(page: Page) -> SeriesPage | None:
+    """The live series page directly above ``page``, or None (one query)."""
+    return _parent_series(page, SeriesPage.objects.live())
+
+
+def get_parent_series(page: Page) -> SeriesPage | None:
+    """The series page directly above ``page``, live or not (for the admin), or None.
+
+    Unlike ``get_series_for_part``, which only finds live series, for readers. One query.
+    """
+    return _parent_series(page, SeriesPage.objects.all())
+
+
+def _parent_series(page: Page, candidates: QuerySet[SeriesPage]) -> SeriesPage | None:
+    """The one parent-series lookup: the page of ``candidates`` directly above the part ``page``."""
+    parent_path = parent_path_of(page)
+    if not isinstance(page, SeriesPartMixin) or parent_path is None:
+        return None
+    return candidates.filter(path=parent_path).first()
+
+
+def parent_path_of(page: Page) -> str | None:
+    """The tree path of ``page``'s parent; None for an unsaved page or the tree's root."""
+    if not page.path or page.depth is None or page.depth < 2:
+        return None
+    return page.path[: -Page.steplen]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The paths of a page and all its ancestors."""
+    return [path[:i] for i in range(Page.steplen, len(path) + 1, Page.steplen)]
+
+
+class _RestrictionChecker:
+    """Wagtail's ``BaseViewRestriction.accept_request`` for many restrictions in one pass.
+
+    The stock method queries the user's groups once per group restriction; here they are read once.
+    """
+
+    def __init__(self, request: HttpRequest | None) -> None:
+        self.request = request
+        self._group_ids: set[int] | None = None
+
+    @property
+    def user(self) -> Any:
+        return getattr(self.request, "user", None)
+
+    def passes(self, restriction: PageViewRestriction) -> bool:
+        if self.request is None:
+            return False
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.PASSWORD:
+            session = getattr(self.request, "session", None)
+            if session is None:
+                return False
+            passed = session.get(restriction.passed_view_restrictions_session_key, [])
+            return restriction.id in passed
+        if kind == PageViewRestriction.LOGIN:
+            return bool(self.user is not None and self.user.is_authenticated)
+        if kind == PageViewRestriction.GROUPS:
+            user = self.user
+            if user is None or not user.is_authenticated:
+                return False
+            if user.is_superuser:
+                return True
+            if self._group_ids is None:
+                self._group_ids = set(user.groups.values_list("id", flat=True))
+            return any(g.id in self._group_ids for g in restriction.groups.all())
+        # A restriction type this module doesn't know: defer to Wagtail.
+        return restriction.accept_request(self.request)
+
+
+def _restriction_verdicts(series: SeriesPage, request: HttpRequest | None) -> tuple[bool, set[str]]:
+    """Whether ``request`` passes the restrictions on the series and its ancestors, and the paths
+    of the parts whose own restrictions it fails. One query (two if group restrictions apply)."""
+    return _restriction_verdicts_many([series], request)[series.pk]
+
+
+def _restriction_verdicts_many(
+    series_list: Sequence[SeriesPage], request: HttpRequest | None
+) -> dict[int, tuple[bool, set[str]]]:
+    """``_restriction_verdicts`` for several series in one query; memoised on the request."""
+    cache = request_memo(request)
+    missing = [s for s in series_list if ("verdicts", s.pk) not in cache]
+    if missing:
+        ancestors = {s.pk: set(_ancestor_paths(s.path)) for s in missing}
+        scope = Q(page__path__in=set().union(*ancestors.values()))
+        for series in missing:
+            scope |= Q(page__path__startswith=series.path, page__depth=series.depth + 1)
+        restrictions = (
+            PageViewRestriction.objects.filter(scope)
+            .annotate(_series_page_path=F("page__path"))
+            .prefetch_related("groups")
+        )
+        checker = _RestrictionChecker(request)
+        failing_paths = {r._series_page_path for r in restrictions if not checker.passes(r)}
+        for series in missing:
+            child_depth_length = len(series.path) + Page.steplen
+            cache[("verdicts", series.pk)] = (
+                not (failing_paths & ancestors[series.pk]),
+                {
+                    path
+                    for path in failing_paths
+                    if len(path) == child_depth_length and path.startswith(series.path)
+                },
+            )
+    return {s.pk: cache[("verdicts", s.pk)] for s in series_list}
