@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django_tasks import task_backends
 
 from .conf import DEFAULTS, SETTING_NAME
+from .models import get_part_models
 
 
 @register(Tags.compatibility)
@@ -115,25 +117,20 @@ def _propagation_errors(value: dict[str, Any]) -> list[Error]:
                     )
                 )
     backend = value.get("TASK_BACKEND")
-    if isinstance(backend, str):
-        from django_tasks import task_backends
-
-        if backend not in task_backends.settings:
-            errors.append(
-                Error(
-                    f"{SETTING_NAME}['TASK_BACKEND'] is {backend!r}, which is not in TASKS.",
-                    hint="Known task backends: " + ", ".join(sorted(task_backends.settings)),
-                    id="wagtail_series.E006",
-                )
+    if isinstance(backend, str) and backend not in task_backends.settings:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['TASK_BACKEND'] is {backend!r}, which is not in TASKS.",
+                hint="Known task backends: " + ", ".join(sorted(task_backends.settings)),
+                id="wagtail_series.E006",
             )
+        )
     return errors
 
 
 @register(Tags.models)
 def check_part_api_fields(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """A part page type whose own ``api_fields`` leave out the mixin's ``series`` field."""
-    from .models import get_part_models
-
     warnings = []
     for model in get_part_models():
         names = {getattr(field, "name", field) for field in getattr(model, "api_fields", ())}

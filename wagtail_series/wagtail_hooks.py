@@ -1,13 +1,27 @@
+"""Wagtail hooks of wagtail-series: registrations only, the code lives in the modules imported.
+
+Besides Wagtail's own hooks, it registers the two private ones through which ``SeriesPage``'s feed
+routes and the ``series`` API field reach the feeds and the reader at call time (see
+``surface_hooks``): Wagtail imports this module once every model is loaded.
+"""
+
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.html import format_html
 from wagtail import hooks
 
-from . import admin_urls, modeladmin
-from .dashboard import ForthcomingPartsPanel
-from .feeds.views import hide_private_feeds
-from .permissions import user_has_series_access
+from . import reader, surface_hooks
+from .admin import admin_urls, modeladmin
+from .admin.dashboard import ForthcomingPartsPanel
+from .admin.permissions import user_has_series_access
+from .admin.views.webhooks import WebhookDeliveryViewSet
+from .feeds.views import hide_private_feeds, serve_series_feed
 from .rich_text import SeriesPageLinkHandler
+
+# --- Surfaces that models declare: feed routes, the `series` API field -----------------------
+
+hooks.register(surface_hooks.SERVE_FEED, serve_series_feed)
+hooks.register(surface_hooks.PART_POSITION, reader.get_part_position)
 
 
 # Link handlers are registered per identifier and the last registration wins: run after
@@ -24,8 +38,6 @@ hooks.register("before_serve_page", hide_private_feeds)
 
 @hooks.register("register_admin_viewset")
 def register_webhook_deliveries_viewset():
-    from .views.webhooks import WebhookDeliveryViewSet
-
     return WebhookDeliveryViewSet("wagtail_series_webhook_deliveries")
 
 

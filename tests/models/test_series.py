@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import rich_text
 
-from tests.conftest import add_part, make_series, reload
+from tests.conftest import add_part, make_series, reload, restrict
 from tests.models.admin_helpers import (
     IMG,
     IMG_ESCAPED,
@@ -383,3 +384,14 @@ def test_markup_in_titles_and_teasers_is_escaped_on_the_series_page(home, client
     assert data["@type"] == "CreativeWorkSeries"
     assert data["name"] == f"Memories {SCRIPT}"
     assert [part["name"] for part in data["hasPart"]] == [f"Rose {IMG}", f"Cannon {SCRIPT}"]
+
+
+def test_count_part_pages_counts_every_part_live_or_not(home):
+    series = make_series(home, "Counted")
+    add_part(series, "One")
+    add_part(series, "Blog", state="live", model=BlogPage)
+    add_part(series, "Draft", state="draft", announce_forthcoming=False)
+    restrict(add_part(series, "Private"), PageViewRestriction.LOGIN)
+    reload(series).add_child(instance=Page(title="Not a part", slug="not-a-part"))
+    assert reload(series).count_part_pages() == 4
+    assert make_series(home, "Empty").count_part_pages() == 0

@@ -9,7 +9,6 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests.conftest import (
-    Page,
     add_part,
     make_series,
     reload,
@@ -259,13 +258,3 @@ def test_live_part_pages_cost_one_query(series, parts, django_assert_num_queries
     with django_assert_num_queries(1):
         pages = reader.get_live_part_pages([series])
     assert [p.title for p in pages[series.pk]] == [f"P{i}" for i in range(parts)]
-
-
-def test_count_part_pages_counts_every_part_live_or_not(home, series):
-    add_part(series, "One")
-    add_part(series, "Blog", state="live", model=BlogPage)
-    add_part(series, "Draft", state="draft", announce_forthcoming=False)
-    restrict(add_part(series, "Private"), PageViewRestriction.LOGIN)
-    reload(series).add_child(instance=Page(title="Not a part", slug="not-a-part"))
-    assert reader.count_part_pages(reload(series)) == 4
-    assert reader.count_part_pages(make_series(home, "Empty")) == 0

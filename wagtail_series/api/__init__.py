@@ -13,7 +13,8 @@ __all__ = ["SeriesAPIViewSet"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported lazily: models import wagtail_series.api.fields while apps are still loading.
+    # Imported lazily: host models may import the deprecated wagtail_series.api.fields while apps
+    # are still loading, and the viewset needs them loaded.
     if name == "SeriesAPIViewSet":
         from .views import SeriesAPIViewSet
 

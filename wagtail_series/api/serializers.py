@@ -11,23 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from wagtail.rich_text import expand_db_html
 
+from ..api_fields import absolute_url
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ..models import SeriesPage
-    from ..reader import PartPosition, SeriesEntry, SeriesOutline
+    from ..reader import SeriesEntry, SeriesOutline
 
 SERIES_TYPE = "wagtail_series.SeriesPage"
-
-
-def absolute_url(url: str | None, request: HttpRequest | None) -> str | None:
-    """A page URL made absolute as Wagtail's API does (WAGTAILAPI_BASE_URL or the site's root)."""
-    if url is None or "://" in url:
-        return url
-    # Not at import time: models import this module while apps are still loading.
-    from wagtail.api.v2.utils import get_full_url
-
-    return get_full_url(request, url)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -50,20 +42,6 @@ def entry_data(entry: SeriesEntry, request: HttpRequest | None) -> dict[str, Any
         "teaser": entry.teaser,
         "expected_date": _iso(entry.expected_date),
         "first_published_at": _iso(entry.first_published_at),
-    }
-
-
-def link_data(entry: SeriesEntry | None, request: HttpRequest | None) -> dict[str, Any] | None:
-    """A previous/next neighbour: enough to link (or announce) it."""
-    if entry is None:
-        return None
-    return {
-        "id": entry.page_id,
-        "title": entry.title,
-        "label": entry.label,
-        "position": entry.position,
-        "status": entry.status.value,
-        "url": absolute_url(entry.url, request),
     }
 
 
@@ -129,19 +107,3 @@ def series_detail_data(
     data["meta"]["parts_total"] = len(entries)
     data["meta"]["parts_truncated"] = len(entries) > max_parts
     return data
-
-
-def part_series_data(position: PartPosition, request: HttpRequest | None) -> dict[str, Any]:
-    """The ``series`` field of a part page in the pages endpoint."""
-    outline = position.outline
-    return {
-        "id": outline.series_id,
-        "title": outline.title,
-        "url": absolute_url(outline.url, request),
-        "position": position.position,
-        "label": position.entry.label,
-        "total": position.total,
-        "planned_total": position.planned_total,
-        "previous": link_data(position.previous, request),
-        "next": link_data(position.next, request),
-    }

@@ -12,9 +12,9 @@ from wagtail.fields import StreamField
 from wagtail.models import get_page_models
 from wagtail.search import index
 
-from ..api.fields import SeriesInfoField, StreamFieldHTMLField
+from ..admin.panels import SeriesPartContextPanel
+from ..api_fields import SeriesInfoField, StreamFieldHTMLField
 from ..compat import get_page_model
-from ..panels import SeriesPartContextPanel
 
 if TYPE_CHECKING:
     from wagtail.models import Page

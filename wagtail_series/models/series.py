@@ -13,9 +13,11 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.search import index
 
+from .. import surface_hooks
+from ..admin.forms import SeriesPageForm
+from ..admin.panels import SeriesContentsPanel
 from ..compat import get_page_model
-from ..forms import SeriesPageForm
-from ..panels import SeriesContentsPanel
+from .parts import get_part_models, part_content_type_ids
 
 BasePage = get_page_model()
 
@@ -95,33 +97,40 @@ class SeriesPage(RoutablePageMixin, BasePage):
     @classmethod
     def allowed_subpage_models(cls):
         # Every page type that can be a part, including host-site types using the mixin.
-        from .parts import get_part_models
-
         return [m for m in super().allowed_subpage_models() if m in get_part_models()]
 
     # The feeds, below the series URL. Wagtail's frontend cache purges them with the page.
     FEED_PATHS = {"rss": "feed/", "atom": "feed/atom/", "json": "feed/json/"}
 
+    def count_part_pages(self) -> int:
+        """How many part pages exist under this series, live, draft or private (the editor form's
+        check of ``planned_parts``; not a reader's view). One query."""
+        return (
+            BasePage.objects.child_of(self)
+            .filter(content_type_id__in=part_content_type_ids())
+            .count()
+        )
+
     def get_cached_paths(self) -> list[str]:
         return ["/", *self.FEED_PATHS.values()]
 
+    # The routes' views are feeds.views.serve_series_feed, found when a feed is asked for: the
+    # feeds import the reader, which imports this module (see wagtail_series.surface_hooks).
     @routable_path("feed/", name="series_feed_rss")
     def rss_feed(self, request):
-        from ..feeds.views import serve_series_feed
-
-        return serve_series_feed(request, self, "rss")
+        return self.serve_feed(request, "rss")
 
     @routable_path("feed/atom/", name="series_feed_atom")
     def atom_feed(self, request):
-        from ..feeds.views import serve_series_feed
-
-        return serve_series_feed(request, self, "atom")
+        return self.serve_feed(request, "atom")
 
     @routable_path("feed/json/", name="series_feed_json")
     def json_feed(self, request):
-        from ..feeds.views import serve_series_feed
+        return self.serve_feed(request, "json")
 
-        return serve_series_feed(request, self, "json")
+    def serve_feed(self, request, kind: str):
+        """The ``kind`` ("rss", "atom" or "json") feed of this series; 404 unless it is public."""
+        return surface_hooks.registered(surface_hooks.SERVE_FEED)(request, self, kind)
 
     # Feeds show what anonymous readers see; see wagtail_series.feeds.views.hide_private_feeds.
     rss_feed.is_series_feed = atom_feed.is_series_feed = json_feed.is_series_feed = True

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 from .editor import get_editor_outline, get_editor_outlines
 from .loading import (
-    count_part_pages,
     get_entry_pages,
     get_live_part_pages,
     get_part_details,
@@ -109,7 +108,6 @@ __all__ = [
     # New with the package:
     "NumberedPart",
     "PUBLIC_VIEWER",
-    "count_part_pages",
     "get_live_part_pages",
     "is_anonymous",
     "latest_public_part_date",

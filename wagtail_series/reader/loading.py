@@ -4,7 +4,7 @@ A series' parts are the pages of a part type (see ``SeriesPartMixin``) directly 
 page, in tree order. Every query for them is built here: the rows outlines are built from
 (``_part_pages_many``), the pages surfaces hand out (``get_entry_pages``), feed details
 (``get_part_details``), the parts caches and frontends must refresh (``get_public_part_pages``,
-``get_live_part_pages``) and the count the editor's form checks (``count_part_pages``).
+``get_live_part_pages``).
 
 The plain row loader (``_load_pages``) builds page instances from rows without running
 ``Model.__init__``; the ORM internals it relies on are used nowhere else.
@@ -32,7 +32,6 @@ from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
 
 __all__ = [
-    "count_part_pages",
     "get_entry_pages",
     "get_live_part_pages",
     "get_part_details",
@@ -151,16 +150,6 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     for page in pages:
         parts[by_path[page.path[: -Page.steplen]]].append(page)
     return parts
-
-
-def count_part_pages(series: SeriesPage) -> int:
-    """How many part pages exist under ``series``, live or not, private or not. One query."""
-    return (
-        get_page_model()
-        .objects.child_of(series)
-        .filter(content_type_id__in=part_content_type_ids())
-        .count()
-    )
 
 
 def _children_of(series_list: Iterable[SeriesPage]) -> Q:

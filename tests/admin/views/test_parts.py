@@ -1,4 +1,4 @@
-"""The Series area's "Add forthcoming part" action (wagtail_series.views.parts)."""
+"""The Series area's "Add forthcoming part" action (wagtail_series.admin.views.parts)."""
 
 from __future__ import annotations
 
@@ -235,7 +235,7 @@ def test_a_collision_in_the_tree_is_reported_not_a_500(client, admin, series, mo
     # Two pages created under one parent at the same moment can collide on treebeard's path.
     from django.db import IntegrityError
 
-    from wagtail_series.views import parts
+    from wagtail_series.admin.views import parts
 
     def collide(*args, **kwargs):
         raise IntegrityError("UNIQUE constraint failed: wagtailcore_page.path")

@@ -32,8 +32,8 @@ from wagtail_modeladmin.helpers import PageButtonHelper, PagePermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
-from . import reader
-from .models import SeriesPage
+from .. import reader
+from ..models import SeriesPage
 from .permissions import can_add_part, series_for_user, user_has_series_access
 
 

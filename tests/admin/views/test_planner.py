@@ -1,4 +1,4 @@
-"""The "Forthcoming parts" report (wagtail_series.views.planner)."""
+"""The "Forthcoming parts" report (wagtail_series.admin.views.planner)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.series_admin_helpers import (
     make_editor,
     report_url,
 )
-from wagtail_series.views.planner import PlannerRow
+from wagtail_series.admin.planner import PlannerRow
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from ..models import WebhookDelivery
+from ...models import WebhookDelivery
 
 
 class WebhookDeliveryViewSet(ModelViewSet):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.admin.ui.components import Component
 
 from .permissions import series_for_user
-from .views.planner import forthcoming_rows
+from .planner import forthcoming_rows
 
 
 class ForthcomingPartsPanel(Component):

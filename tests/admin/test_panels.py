@@ -1,4 +1,4 @@
-"""Read-only editor panels (wagtail_series.panels): a series' parts, a part's place in it."""
+"""Read-only editor panels (wagtail_series.admin.panels): a series' parts, a part's place in it."""
 
 from __future__ import annotations
 

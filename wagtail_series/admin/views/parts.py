@@ -18,10 +18,10 @@ from wagtail.admin import messages
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .. import reader
+from ... import reader
+from ...models import SeriesPage
 from ..actions import create_forthcoming_part
 from ..forms import ForthcomingPartForm
-from ..models import SeriesPage
 from ..permissions import can_add_part, creatable_part_models
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from wagtail.permissions import page_permission_policy
 
-from .models import SeriesPage, get_part_models
+from ..models import SeriesPage, get_part_models
 
 if TYPE_CHECKING:
     from wagtail.models import Page

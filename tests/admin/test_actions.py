@@ -1,4 +1,4 @@
-"""Admin operations (wagtail_series.actions)."""
+"""Admin operations (wagtail_series.admin.actions)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from wagtail.models import BaseViewRestriction, PageViewRestriction
 from tests.conftest import make_series, reload
 from tests.testapp.models import BlogPage
 from wagtail_series import reader
-from wagtail_series.actions import create_forthcoming_part
+from wagtail_series.admin.actions import create_forthcoming_part
 from wagtail_series.models import SeriesPart
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The Series area (wagtail_series.modeladmin): the index of series and its links."""
+"""The Series area (wagtail_series.admin.modeladmin): the index of series and its links."""
 
 from __future__ import annotations
 

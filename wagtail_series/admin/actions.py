@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
-from .models import SeriesPage, SeriesPart
+from ..models import SeriesPage, SeriesPart
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -8,13 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 from tests.conftest import Page, make_series, reload
 from tests.series_admin_helpers import make_editor
 from tests.testapp.models import BlogPage
-from wagtail_series.models import SeriesPart
-from wagtail_series.permissions import (
+from wagtail_series.admin.permissions import (
     can_add_part,
     creatable_part_models,
     series_for_user,
     user_has_series_access,
 )
+from wagtail_series.models import SeriesPart
 
 pytestmark = pytest.mark.django_db
 

@@ -85,7 +85,7 @@ def test_series_part_body_is_html_with_forthcoming_links_resolved(client, memori
 
 
 def test_rich_text_html_field_for_host_page_types(home):
-    from wagtail_series.api.fields import RichTextHTMLField
+    from wagtail_series.api_fields import RichTextHTMLField
 
     series = make_series(home, "Trilogy")
     draft = add_part(series, "Later", state="draft")
@@ -107,3 +107,11 @@ def test_listing_parts_of_one_series_shares_one_outline(
     with django_assert_max_num_queries(12):
         items = client.get(url).json()["items"]
     assert [item["series"]["position"] for item in items] == list(range(1, 21))
+
+
+def test_the_deprecated_module_still_offers_the_fields():
+    from wagtail_series import api_fields
+    from wagtail_series.api import fields
+
+    for name in ("RichTextHTMLField", "SeriesInfoField", "StreamFieldHTMLField"):
+        assert getattr(fields, name) is getattr(api_fields, name)

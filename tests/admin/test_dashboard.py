@@ -1,4 +1,4 @@
-"""The dashboard panel of forthcoming parts (wagtail_series.dashboard)."""
+"""The dashboard panel of forthcoming parts (wagtail_series.admin.dashboard)."""
 
 from __future__ import annotations
 

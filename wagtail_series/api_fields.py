@@ -1,0 +1,137 @@
+"""Serializer fields for Wagtail's stock pages endpoint (``api_fields`` on page models).
+
+Models declare these fields in their class bodies (``SeriesPartMixin.api_fields``), and host sites
+use them in their own page types' ``api_fields``. So this module imports nothing of wagtail_series
+that imports the models: not ``wagtail_series.api`` and not the reader. The ``series`` field asks
+the reader for the part's position at call time, through ``surface_hooks`` (see there why).
+
+``absolute_url`` and ``link_data`` are shared with the REST API's serializers
+(``wagtail_series.api.serializers``), which build the rest of its JSON the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rest_framework.fields import Field
+from wagtail.blocks import RichTextBlock
+from wagtail.rich_text import expand_db_html
+
+from . import surface_hooks
+
+try:  # Wagtail 8 (its wagtail.api.v2.utils loads the page model on import: too early here)
+    from wagtail.api.utils import get_full_url
+except ImportError:  # Wagtail 7.4
+    from wagtail.api.v2.utils import get_full_url
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .reader import PartPosition, SeriesEntry
+
+__all__ = [
+    "RichTextHTMLField",
+    "SeriesInfoField",
+    "StreamFieldHTMLField",
+    "absolute_url",
+    "link_data",
+    "part_series_data",
+]
+
+
+class SeriesInfoField(Field):
+    """The ``series`` field of a part page: its series, position, total, previous and next.
+
+    ``None`` when the page is not a visible part of a live series (e.g. not under a series).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page: Any) -> dict[str, Any] | None:
+        request = self.context.get("request")
+        get_part_position = surface_hooks.registered(surface_hooks.PART_POSITION)
+        position = get_part_position(page, request)
+        return part_series_data(position, request) if position is not None else None
+
+
+class RichTextHTMLField(Field):
+    """A RichTextField as display HTML, links to forthcoming parts resolved as on the site.
+
+    On Wagtail 8, ``?rich_text_format=html`` does the same for every rich text field; this field
+    does it on Wagtail 7.4 too, whatever the request asks.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return expand_db_html(str(value or ""))
+
+
+class StreamFieldHTMLField(Field):
+    """A StreamField with its top-level rich text blocks as display HTML (see RichTextHTMLField).
+
+    Other blocks use their own ``get_api_representation``.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": child.block_type,
+                "value": (
+                    expand_db_html(child.value.source)
+                    if isinstance(child.block, RichTextBlock)
+                    else child.block.get_api_representation(child.value, self.context)
+                ),
+                "id": child.id,
+            }
+            for child in value
+        ]
+
+
+# --- JSON of the ``series`` field, built only from the reader's output ----------------------
+
+
+def absolute_url(url: str | None, request: HttpRequest | None) -> str | None:
+    """A page URL made absolute as Wagtail's API does (WAGTAILAPI_BASE_URL or the site's root)."""
+    if url is None or "://" in url:
+        return url
+    return get_full_url(request, url)
+
+
+def link_data(entry: SeriesEntry | None, request: HttpRequest | None) -> dict[str, Any] | None:
+    """A previous/next neighbour: enough to link (or announce) it."""
+    if entry is None:
+        return None
+    return {
+        "id": entry.page_id,
+        "title": entry.title,
+        "label": entry.label,
+        "position": entry.position,
+        "status": entry.status.value,
+        "url": absolute_url(entry.url, request),
+    }
+
+
+def part_series_data(position: PartPosition, request: HttpRequest | None) -> dict[str, Any]:
+    """The ``series`` field of a part page in the pages endpoint."""
+    outline = position.outline
+    return {
+        "id": outline.series_id,
+        "title": outline.title,
+        "url": absolute_url(outline.url, request),
+        "position": position.position,
+        "label": position.entry.label,
+        "total": position.total,
+        "planned_total": position.planned_total,
+        "previous": link_data(position.previous, request),
+        "next": link_data(position.next, request),
+    }
