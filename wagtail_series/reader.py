@@ -1128,3 +1128,49 @@ def _editor_entry(
         first_published_at=page.first_published_at,
         last_published_at=page.last_published_at,
     )
+
+
+# SHIM(merge): provided by the reader package
+PUBLIC_VIEWER = "public"
+
+
+def viewer_key(request: HttpRequest) -> str:
+    """What, about the reader, can change what they see: nothing for an anonymous reader."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    passed = (
+        session.get(PageViewRestriction.passed_view_restrictions_session_key, []) if session else []
+    )
+    authenticated = bool(user is not None and user.is_authenticated)
+    if not authenticated and not passed:
+        return PUBLIC_VIEWER
+    groups = (
+        sorted(user.groups.values_list("id", flat=True))
+        if authenticated and not user.is_superuser
+        else []
+    )
+    superuser = bool(authenticated and user.is_superuser)
+    return f"user:{user.pk if authenticated else ''}:{superuser}:{groups}:{sorted(passed)}"
+
+
+def latest_public_part_date() -> Subquery:
+    """The newest first-published date among a series' live parts that have no view restriction.
+
+    Orders the listing the same for everyone, so a private part's date never shows through.
+    """
+    from .compat import get_page_model
+    from .models.parts import part_content_type_ids
+
+    parts = (
+        get_page_model()
+        .objects.filter(
+            path__startswith=OuterRef("path"),
+            depth=OuterRef("depth") + 1,
+            live=True,
+            content_type_id__in=part_content_type_ids(),
+        )
+        .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
+        .order_by("-first_published_at")
+        .values("first_published_at")[:1]
+    )
+    return Subquery(parts)
