@@ -70,9 +70,7 @@ def test_tags(catalogue):
 def test_search():
     assert query.parse_search('  "blade runner ') == ["blade", "runner"]
     assert message(query.parse_search, "   ") == "search must not be empty."
-    assert message(query.parse_search, "x" * 201) == (
-        "search must be at most 200 characters long."
-    )
+    assert message(query.parse_search, "x" * 201) == ("search must be at most 200 characters long.")
     assert message(query.parse_search, '"*"') == "search must contain at least one letter or digit."
 
 
