@@ -1,9 +1,11 @@
 """``SeriesAPIViewSet``: a Wagtail API v2 endpoint serving whole series in one request.
 
 Every value comes from ``wagtail_series.reader``: which series a request may see, the parts, their
-order, numbering and state. Bad input is a 400 ``{"message": ...}`` that says what to fix; an
-unknown, unpublished or private series is a 404. Responses carry ETag and Last-Modified from
-``SeriesVersion``, so a conditional request is answered (304) before anything is serialised.
+order, numbering and state. List parameters are checked and applied by ``wagtail_series.query``
+(as GraphQL's are): bad input is a 400 ``{"message": ...}`` that says what to fix; an unknown,
+unpublished or private series is a 404. Responses carry ETag and Last-Modified from
+``wagtail_series.versions``, so a conditional request is answered (304) before anything is
+serialised (and, for anonymous readers, before DRF runs: see ``caching.py``).
 """
 
 from __future__ import annotations
