@@ -187,7 +187,7 @@ def test_nothing_to_do_without_a_frontend_cache_or_webhooks(
     demo, settings, django_capture_on_commit_callbacks
 ):
     del settings.WAGTAILFRONTENDCACHE
-    # (The API's validator cache is dropped on commit whatever else listens; see test_conditional.)
+    # (The API's validator cache is dropped on commit whatever else listens; see test_caching.)
     settings.WAGTAIL_SERIES = {"API_VALIDATOR_CACHE": None}
     assert not propagation.propagation_enabled()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django_tasks import task_backends
 
-from .conf import DEFAULTS, SETTING_NAME
+from .conf import DEFAULTS, DEPRECATED_NAMES, SETTING_NAME
 from .models import get_part_models
 
 
@@ -18,7 +18,7 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
     if not isinstance(value, dict):
         return [Error(f"{SETTING_NAME} must be a dict.", id="wagtail_series.E001")]
     errors = []
-    for name in sorted(set(value) - set(DEFAULTS)):
+    for name in sorted(set(value) - set(DEFAULTS) - set(DEPRECATED_NAMES)):
         errors.append(
             Error(
                 f"{SETTING_NAME} has an unknown setting {name!r}.",
@@ -26,7 +26,8 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 id="wagtail_series.E002",
             )
         )
-    for name, default in DEFAULTS.items():
+    types = {**DEFAULTS, **{old: DEFAULTS[new] for old, new in DEPRECATED_NAMES.items()}}
+    for name, default in types.items():
         if name in _MAY_BE_NONE and value.get(name, default) is None:
             continue
         if name in value and not _same_type(value[name], default):
@@ -48,20 +49,21 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")
             )
     errors.extend(_propagation_errors(value))
-    alias = value.get("API_VALIDATOR_CACHE")
-    if isinstance(alias, str) and alias not in settings.CACHES:
-        errors.append(
-            Error(
-                f"{SETTING_NAME}['API_VALIDATOR_CACHE'] is {alias!r}, which is not in CACHES.",
-                hint="Name a cache alias from CACHES, or None to answer every request in full.",
-                id="wagtail_series.E007",
+    for name in ("CACHE_ALIAS", "API_VALIDATOR_CACHE"):  # (the second: its deprecated name)
+        alias = value.get(name)
+        if isinstance(alias, str) and alias not in settings.CACHES:
+            errors.append(
+                Error(
+                    f"{SETTING_NAME}[{name!r}] is {alias!r}, which is not in CACHES.",
+                    hint="Name a cache alias from CACHES, or None to keep nothing in a cache.",
+                    id="wagtail_series.E007",
+                )
             )
-        )
     return errors
 
 
 # Settings whose value may be None as well as of their default's type.
-_MAY_BE_NONE = frozenset(["API_VALIDATOR_CACHE"])
+_MAY_BE_NONE = frozenset(["CACHE_ALIAS", "API_VALIDATOR_CACHE"])
 
 
 def _same_type(value: Any, default: Any) -> bool:

@@ -19,10 +19,11 @@ SETTING_NAME = "WAGTAIL_SERIES"
 DEFAULTS: dict[str, Any] = {
     # Seconds a shared cache (CDN, proxy) may keep an anonymous API response.
     "API_CACHE_MAX_AGE": 60,
-    # The Django cache alias in which the API keeps the validators of anonymous responses, to
-    # answer conditional requests (304) without running the view; None: always run the view.
-    # Use a cache shared by all app servers (see docs/headless.md, "HTTP caching").
-    "API_VALIDATOR_CACHE": "default",
+    # The Django cache alias where wagtail-series keeps the validators of anonymous API responses
+    # (to answer conditional requests, 304, without running the view) and rendered feeds; None:
+    # keep nothing, always run the view. Use a cache shared by all app servers (see
+    # docs/headless.md, "HTTP caching"). Deprecated name: API_VALIDATOR_CACHE.
+    "CACHE_ALIAS": "default",
     # The most parts a series API response carries; beyond it the response says it was cut.
     "API_MAX_PARTS": 2000,
     # The most series one page of the series listing may ask for (its `limit`).
@@ -31,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "API_COVER_IMAGE_FILTER": "fill-1200x630",
     # Feeds (RSS, Atom, JSON Feed): the most items one feed lists, newest first.
     "FEED_ITEMS": 50,
-    # Seconds a rendered feed is kept in Django's default cache (0: not cached). The key holds the
+    # Seconds a rendered feed is kept in the CACHE_ALIAS cache (0: not cached). The key holds the
     # series version, so a change is seen at once by every app server sharing the database.
     "FEED_CACHE_TIMEOUT": 300,
     # Namespaces of the hosts' WagtailAPIRouter instances whose series and pages URLs to purge.
@@ -55,6 +56,12 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHQL_INTROSPECTION": True,
 }
 
+# Old names still accepted, each for the setting that replaced it (the new name wins if both are
+# given). Reading an old name gives the new setting's value.
+DEPRECATED_NAMES: dict[str, str] = {
+    "API_VALIDATOR_CACHE": "CACHE_ALIAS",
+}
+
 
 class SeriesSettings:
     """Attribute access to ``WAGTAIL_SERIES`` merged over ``DEFAULTS``."""
@@ -64,12 +71,19 @@ class SeriesSettings:
 
     def _values(self) -> dict[str, Any]:
         if self._cache is None:
-            self._cache = {**DEFAULTS, **getattr(settings, SETTING_NAME, {})}
+            given = getattr(settings, SETTING_NAME, {})
+            renamed = {
+                new: given[old]
+                for old, new in DEPRECATED_NAMES.items()
+                if old in given and new not in given
+            }
+            self._cache = {**DEFAULTS, **given, **renamed}
         return self._cache
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        name = DEPRECATED_NAMES.get(name, name)
         if name not in DEFAULTS:
             raise AttributeError(f"{SETTING_NAME} has no setting {name!r}")
         return self._values()[name]

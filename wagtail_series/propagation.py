@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .api import conditional
+from . import versions
 from .conf import series_settings
 from .models import SeriesPage, SeriesPartMixin
 from .models.versions import ALL_SERIES, SeriesVersion
@@ -99,10 +99,10 @@ def series_changed(
     SeriesVersion.objects.filter(series_id__in=ids).update(
         version=F("version") + 1, changed_at=timezone.now()
     )
-    # Stored API validators: dropped now and again on commit (see api/conditional.py for why).
-    if conditional.validator_cache() is not None:
-        conditional.invalidate(ids)
-        transaction.on_commit(lambda: conditional.invalidate(ids), robust=True)
+    # Stored API validators: dropped now and again on commit (see versions.py for why).
+    if versions.get_cache() is not None:
+        versions.invalidate(ids)
+        transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
     if event in PROPAGATED_EVENTS and propagation_enabled():
         change = _Change(
             series_ids=frozenset(ids - {ALL_SERIES}),

@@ -22,6 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from tests.conftest import add_part, make_series, reload
+from wagtail_series import query
 from wagtail_series.api import views
 from wagtail_series.api.openapi import OPENAPI_FILE, openapi_document, openapi_view
 from wagtail_series.conf import DEFAULTS
@@ -97,7 +98,7 @@ def test_the_shipped_document_is_valid_openapi(document):
 
 
 def test_the_document_states_the_views_rules(document):
-    """The constraints in the document are the ones views.py enforces."""
+    """The constraints in the document are the ones views.py enforces (through query.py)."""
     parameters = document["components"]["parameters"]
     limit = parameters["limit"]["schema"]
     assert (limit["minimum"], limit["maximum"], limit["default"]) == (
@@ -106,11 +107,11 @@ def test_the_document_states_the_views_rules(document):
         20,
     )
     offset = parameters["offset"]["schema"]
-    assert (offset["minimum"], offset["maximum"]) == (0, views.MAX_OFFSET)
+    assert (offset["minimum"], offset["maximum"]) == (0, query.MAX_OFFSET)
     order = parameters["order"]["schema"]
-    assert set(order["enum"]) == {f"{sign}{name}" for name in views.ORDERINGS for sign in ("", "-")}
-    assert order["default"] == views.DEFAULT_ORDERING
-    assert parameters["search"]["schema"]["maxLength"] == views.MAX_SEARCH_LENGTH
+    assert set(order["enum"]) == {f"{sign}{name}" for name in query.ORDERINGS for sign in ("", "-")}
+    assert order["default"] == query.DEFAULT_ORDERING
+    assert parameters["search"]["schema"]["maxLength"] == query.MAX_SEARCH_LENGTH
     schemas = document["components"]["schemas"]
     assert schemas["SeriesStatus"]["enum"] == list(SeriesStatus.values)
     assert schemas["EntryStatus"]["enum"] == [status.value for status in EntryStatus]

@@ -328,7 +328,7 @@ def announce(page):
     page.save_revision()
 
 
-# Changes readers can see, to the pages of the `memories` fixture (also used by test_conditional).
+# Changes readers can see, to the pages of the `memories` fixture (also used by test_caching).
 VISIBLE_CHANGES = [
     pytest.param(lambda p: publish(p["stink"]), id="published"),
     pytest.param(lambda p: reload(p["rose"]).unpublish(), id="unpublished"),

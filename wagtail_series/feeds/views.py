@@ -5,13 +5,13 @@ request), whoever asks, so every subscriber, cache and CDN gets the same bytes. 
 anonymous readers can't see (not live, or under a view restriction) has no feed: 404.
 
 Items are the published parts only, newest first. Conditional GET: the ETag and Last-Modified
-come from the series' ``SeriesVersion``, so a 304 is answered without building the feed, and a
-rendered feed is kept in Django's cache under a key holding that version.
+come from the series' ``SeriesVersion`` through ``wagtail_series.versions`` (the same recipe
+and rule as the REST API's), so a 304 is answered without building the feed, and a rendered feed
+is kept in the ``CACHE_ALIAS`` cache under a key holding that version.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
@@ -29,10 +28,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from wagtail.models import Site
 
-from .. import reader
+from .. import reader, versions
 from ..conf import series_settings
 from ..models import SeriesPage
-from ..models.versions import ALL_SERIES, SeriesVersion
+from ..models.versions import ALL_SERIES
 from .text import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, clean, plain_text
 
 __all__ = [
@@ -327,54 +326,50 @@ def _render(kind: str, request: HttpRequest, data: FeedData) -> HttpResponse:
 class _Validators:
     """ETag, Last-Modified and cache key of one feed, from its ``SeriesVersion`` (one query)."""
 
-    def __init__(self, request: HttpRequest, version_id: int, kind: str) -> None:
-        row = (
-            SeriesVersion.objects.filter(series_id=version_id)
-            .values_list("version", "changed_at")
-            .first()
-        )
-        self.version, self.changed_at = row if row else (0, None)
-        parts = (
-            kind,
-            version_id,
-            self.version,
-            # Versions start again from 0 in a new database; the time of the change does not.
-            self.changed_at.isoformat() if self.changed_at else "",
+    def __init__(
+        self, request: HttpRequest, version_id: int, kind: str, page: SeriesPage | None
+    ) -> None:
+        version = versions.read(version_id)
+        self.etag_value = versions.etag(
+            f"feed:{kind}:{version_id}",
+            version,
             request.scheme,
             request.get_host(),
             series_settings.FEED_ITEMS,
             settings.LANGUAGE_CODE,
         )
-        self.digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        self.changed_at = versions.last_modified(version, page)
+        self.cache_key = versions.cache_key("feed", self.etag_value.strip('"'))
 
     def etag(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-        return f'"{self.digest}"'
+        return self.etag_value
 
     def last_modified(self, request: HttpRequest, *args: Any, **kwargs: Any) -> datetime | None:
         return self.changed_at
 
-    @property
-    def cache_key(self) -> str:
-        return f"wagtail_series:feed:{self.digest}"
-
 
 def _serve(
-    request: HttpRequest, version_id: int, kind: str, build: Callable[[], FeedData]
+    request: HttpRequest,
+    version_id: int,
+    kind: str,
+    build: Callable[[], FeedData],
+    page: SeriesPage | None = None,
 ) -> HttpResponse:
     if kind not in FEED_KINDS:
         raise Http404
-    validators = _Validators(request, version_id, kind)
+    validators = _Validators(request, version_id, kind, page)
 
     @require_safe
     @condition(etag_func=validators.etag, last_modified_func=validators.last_modified)
     def view(request: HttpRequest) -> HttpResponse:
         timeout = series_settings.FEED_CACHE_TIMEOUT
-        cached = cache.get(validators.cache_key) if timeout else None
+        cache = versions.get_cache() if timeout else None
+        cached = cache.get(validators.cache_key) if cache is not None else None
         if cached is not None:
             content_type, body = cached
             return HttpResponse(body, content_type=content_type)
         response = _render(kind, request, build())
-        if timeout:
+        if cache is not None:
             cache.set(validators.cache_key, (response["Content-Type"], response.content), timeout)
         return response
 
@@ -405,7 +400,7 @@ def serve_series_feed(request: HttpRequest, series: SeriesPage, kind: str) -> Ht
     """The ``kind`` ("rss", "atom" or "json") feed of ``series``; 404 unless it is public."""
     if not reader.series_is_public(series, request):
         raise Http404
-    return _serve(request, series.pk, kind, lambda: series_feed_data(series, request, kind))
+    return _serve(request, series.pk, kind, lambda: series_feed_data(series, request, kind), series)
 
 
 def site_feed(request: HttpRequest, kind: str = "rss") -> HttpResponse:

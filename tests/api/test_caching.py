@@ -1,8 +1,9 @@
-"""api/conditional.py: anonymous conditional requests answered from the validator cache.
+"""api/caching.py: anonymous conditional requests answered from the validator cache.
 
 The full view's own conditional handling is covered in test_views.py ("HTTP caching"); these
 tests prove the cached answer is the same answer, costs no query, and is never given when the
-full view would answer differently.
+full view would answer differently. The versions, generation tokens and ETag recipe themselves
+are tested in tests/test_versions.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from wagtail.models import PageViewRestriction
 
 from tests.api.test_views import VISIBLE_CHANGES
 from tests.conftest import add_part, make_series, publish, reload, restrict
-from wagtail_series.api import conditional
-from wagtail_series.models.versions import ALL_SERIES
+from wagtail_series import versions
+from wagtail_series.api import caching
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def uncached(settings):
     """Turn the validator cache off: every request runs the full view."""
 
     def turn_off():
-        settings.WAGTAIL_SERIES = {"API_VALIDATOR_CACHE": None}
+        settings.WAGTAIL_SERIES = {"CACHE_ALIAS": None}
 
     return turn_off
 
@@ -172,10 +173,10 @@ def test_validators_computed_before_a_change_are_never_served(rf, memories):
     """A full request reads the generation before the database; a change in between wins."""
     series = memories()["series"]
     request = rf.get(detail(series), HTTP_IF_NONE_MATCH='"before"')
-    generation = conditional.current_generation(series.pk)
-    conditional.invalidate([series.pk])  # a publish commits while the request runs
-    conditional.store(request, generation, '"before"', timezone.now())
-    assert conditional.answer_from_cache(request, series.pk, lambda r, *a: r) is None
+    generation = versions.current_generation(series.pk)
+    versions.invalidate([series.pk])  # a publish commits while the request runs
+    versions.store_validators(request, generation, '"before"', timezone.now())
+    assert caching.answer_from_cache(request, series.pk, lambda r, *a: r) is None
 
 
 def test_an_unreachable_cache_costs_nothing_but_speed(client, memories, settings):
@@ -188,7 +189,7 @@ def test_an_unreachable_cache_costs_nothing_but_speed(client, memories, settings
             "OPTIONS": {"socket_connect_timeout": 0.2},
         },
     }
-    settings.WAGTAIL_SERIES = {"API_VALIDATOR_CACHE": "unreachable"}
+    settings.WAGTAIL_SERIES = {"CACHE_ALIAS": "unreachable"}
     pages = memories()
     for url in urls(pages["series"]):
         response = client.get(url)
@@ -196,12 +197,3 @@ def test_an_unreachable_cache_costs_nothing_but_speed(client, memories, settings
         assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
     publish(pages["stink"])  # invalidating fails, the publish does not
     assert reload(pages["stink"]).live
-
-
-def test_the_listing_and_each_series_have_their_own_generation(memories):
-    series = memories()["series"]
-    listing, one = (conditional.current_generation(i) for i in (ALL_SERIES, series.pk))
-    assert listing and one and listing != one
-    conditional.invalidate([series.pk])
-    assert conditional.current_generation(ALL_SERIES) == listing
-    assert conditional.current_generation(series.pk) != one
