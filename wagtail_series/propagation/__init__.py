@@ -29,10 +29,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .api import conditional
-from .conf import series_settings
-from .models import SeriesPage, SeriesPartMixin
-from .models.versions import ALL_SERIES, SeriesVersion
+from ..api import conditional
+from ..conf import series_settings
+from ..models import SeriesPage, SeriesPartMixin
+from ..models.versions import ALL_SERIES, SeriesVersion
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -134,7 +134,7 @@ def previous_urls(
     adds those of the public series under it. One query to check view restrictions unless
     ``public`` is given, and a few for the series.
     """
-    from . import reader
+    from .. import reader
 
     url = _full_url(page)
     if url is None:
@@ -250,7 +250,7 @@ def _flush() -> None:
     if not pending.changes:
         return
     try:
-        from . import tasks
+        from .. import tasks
 
         tasks.enqueue(tasks.propagate_changes, _describe(pending))
     except Exception:
