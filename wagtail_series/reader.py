@@ -1128,3 +1128,30 @@ def _editor_entry(
         first_published_at=page.first_published_at,
         last_published_at=page.last_published_at,
     )
+
+
+# SHIM(merge): provided by the reader package
+
+
+def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Any]]:
+    """Every live part page of each series, private or not, specific, in tree order, by series
+    id (any of them may be in a cache): one query."""
+    from .compat import get_page_model
+    from .models.parts import part_content_type_ids
+
+    parts: dict[int, list[Any]] = {s.pk: [] for s in series_list}
+    if not series_list:
+        return parts
+    by_path = {s.path: s.pk for s in series_list}
+    children = Q()
+    for series in series_list:
+        children |= Q(path__startswith=series.path, depth=series.depth + 1)
+    pages = (
+        get_page_model()
+        .objects.filter(children, live=True, content_type_id__in=part_content_type_ids())
+        .specific(defer=True)
+        .order_by("path")
+    )
+    for page in pages:
+        parts[by_path[page.path[: -page.steplen]]].append(page)
+    return parts
