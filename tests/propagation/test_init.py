@@ -1,4 +1,4 @@
-"""propagation.series_changed: versions bump in the caller's transaction."""
+"""wagtail_series.propagation: versions bump in the caller's transaction; batches; failures."""
 
 from __future__ import annotations
 
