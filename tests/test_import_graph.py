@@ -44,16 +44,6 @@ ALLOWED_FUNCTION_LEVEL_IMPORTS = {
     ("wagtail_series.contrib.grapple.types", "graphene_django"),
     ("wagtail_series.contrib.grapple.types", "grapple.types.streamfield"),
     ("wagtail_series.contrib.grapple.views", "grapple.schema"),
-    ("wagtail_series.tasks", "wagtail.contrib.frontend_cache.utils"),
-}
-
-# SHIM(merge): function-level imports in modules other helpers rewrite on their branches (the
-# propagation package, versions.py). Delete this set when merging; the test then names any left.
-OTHER_BRANCHES_FUNCTION_LEVEL_IMPORTS = {
-    ("wagtail_series.propagation", "wagtail_series.reader"),
-    ("wagtail_series.propagation", "wagtail_series.tasks"),
-    ("wagtail_series.api.conditional", "wagtail_series.api.views"),
-    ("wagtail_series.tasks", "django.db.models"),
 }
 
 
@@ -218,7 +208,7 @@ def test_what_the_models_import_never_leads_back_to_them():
 
 
 def test_no_function_level_import_except_the_allowed_ones():
-    allowed = ALLOWED_FUNCTION_LEVEL_IMPORTS | OTHER_BRANCHES_FUNCTION_LEVEL_IMPORTS
+    allowed = ALLOWED_FUNCTION_LEVEL_IMPORTS
     found = {(name, imported) for name in MODULES for imported in imports(name)[1]}
     assert sorted(found - allowed) == []
     # Keep the allow-list short: an entry whose import is gone goes too.

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class WebhookDelivery(models.Model):
     """One webhook sent (or being sent) to one endpoint about one change, and how it went.
 
-    Created by ``wagtail_series.tasks`` after the change is committed; retried with backoff on
-    connection errors, timeouts and 5xx answers; ``resend_failed_webhooks`` sends failed ones
-    again. The payload is what the endpoint receives; the secret is never stored.
+    Created by ``wagtail_series.propagation.tasks`` after the change is committed; retried with
+    backoff on connection errors, timeouts and 5xx answers; ``resend_failed_webhooks`` sends
+    failed ones again. The payload is what the endpoint receives; the secret is never stored.
     """
 
     class Status(models.TextChoices):

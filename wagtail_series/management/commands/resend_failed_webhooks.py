@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ...models import WebhookDelivery
-from ...tasks import deliver_webhook, enqueue
+from ...propagation.tasks import deliver_webhook, enqueue
 
 
 def _plural(count: int) -> str:

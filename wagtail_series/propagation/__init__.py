@@ -13,6 +13,10 @@ Signal handlers (``signal_handlers.py``) translate Wagtail's and Django's events
 Changes are gathered per *batch*: one HTTP request (an editor's publish saves the page several
 times and sends several signals: one purge, one webhook per endpoint), or a ``batch()`` block.
 Outside any batch each committed change is sent on its own.
+
+The package: ``change`` (the batch as data, ``ChangeSet``, handed to the task as JSON), ``urls``
+(the URLs that show a series: before a change, to purge, for webhooks), ``snapshot`` (the
+changed series as readers see them now, read by the task) and ``payloads`` (webhook bodies).
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from . import versions
-from .conf import series_settings
-from .models import SeriesPage, SeriesPartMixin
-from .models.versions import ALL_SERIES, SeriesVersion
+from .. import reader, versions
+from ..conf import series_settings
+from ..models import SeriesPage, SeriesPartMixin
+from ..models.versions import ALL_SERIES
+from . import tasks
+from .change import PROPAGATED_EVENTS, Change, ChangeSet, Move, Previous
+from .urls import page_url, series_urls
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -52,28 +59,6 @@ __all__ = [
 
 logger = logging.getLogger("wagtail_series.propagation")
 
-# Events that readers can notice, most significant first: when one batch holds several for the
-# same series and part, the webhook names the first. Other events ("saved": a live page's row
-# saved on its way to being published, a revision stored...) only bump versions.
-PROPAGATED_EVENTS = (
-    "deleted",
-    "unpublished",
-    "published",
-    "scheduled",
-    "moved",
-    "restriction",
-    "updated",
-    "site",
-)
-
-
-@dataclass(frozen=True)
-class Previous:
-    """URLs a change may leave stale: to purge, and, if readers could open them, to revalidate."""
-
-    urls: tuple[str, ...] = ()
-    public: bool = False
-
 
 def series_changed(
     series_ids: Iterable[int],
@@ -91,20 +76,13 @@ def series_changed(
     ids = set(series_ids)
     if not ids:
         return
-    ids.add(ALL_SERIES)
-    # Two statements whatever the number of series; the rows exist from then on.
-    SeriesVersion.objects.bulk_create(
-        [SeriesVersion(series_id=series_id) for series_id in ids], ignore_conflicts=True
-    )
-    SeriesVersion.objects.filter(series_id__in=ids).update(
-        version=F("version") + 1, changed_at=timezone.now()
-    )
-    # Stored API validators: dropped now and again on commit (see versions.py for why).
+    # Versions and stored validators change now, in the caller's transaction; the validators
+    # are dropped again on commit (see versions.py for why).
+    ids = versions.bump(ids)
     if versions.get_cache() is not None:
-        versions.invalidate(ids)
         transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
     if event in PROPAGATED_EVENTS and propagation_enabled():
-        change = _Change(
+        change = Change(
             series_ids=frozenset(ids - {ALL_SERIES}),
             event=event,
             # Webhooks name the part; a series page or a page above it is no part.
@@ -134,9 +112,7 @@ def previous_urls(
     adds those of the public series under it. One query to check view restrictions unless
     ``public`` is given, and a few for the series.
     """
-    from . import reader
-
-    url = _full_url(page)
+    url = page_url(page)
     if url is None:
         return Previous()
     urls = [url]
@@ -144,12 +120,9 @@ def previous_urls(
     if with_series_below:
         below = SeriesPage.objects.filter(path__startswith=page.path, depth__gt=page.depth)
         series_list += reader.visible_series(below)
+    public_parts = reader.get_public_part_pages(series_list)
     for series in series_list:
-        series_url = url if series is page else series.get_full_url()
-        if series_url:
-            urls += [series_url, *(series_url + path for path in SeriesPage.FEED_PATHS.values())]
-    for parts in reader.get_public_part_pages(series_list).values():
-        urls += [part.get_full_url() for part in parts]
+        urls += series_urls(series, public_parts.get(series.pk, ()))
     if public is None:
         public = reader.page_is_public(page)
     return Previous(urls=tuple(dict.fromkeys(u for u in urls if u)), public=public)
@@ -163,9 +136,10 @@ def url_changed(page: Page, old_url_path: str) -> None:
     """
     if not propagation_enabled():
         return
-    old, new = _full_url(page, old_url_path), _full_url(page)
+    old, new = page_url(page, old_url_path), page_url(page)
     if old and new and old != new:
-        transaction.on_commit(lambda: _pending().moves.append((old, new)), robust=True)
+        move = Move(old_url=old, new_url=new)
+        transaction.on_commit(lambda: _pending().moves.append(move), robust=True)
 
 
 @contextmanager
@@ -190,10 +164,8 @@ def series_ids_for_page(page: Page) -> set[int]:
     """The series a page shows in: itself if it is a series, its series if it is a part."""
     if isinstance(page, SeriesPage):
         return {page.pk}
-    if isinstance(page, SeriesPartMixin) and page.path:
-        parent_path = page.path[: -page.steplen]
-        return set(SeriesPage.objects.filter(path=parent_path).values_list("pk", flat=True))
-    return set()
+    series = reader.get_parent_series(page)
+    return {series.pk} if series is not None else set()
 
 
 def series_ids_for_path(path: str) -> set[int]:
@@ -213,18 +185,10 @@ def series_ids_under(page: Page) -> set[int]:
 # --- Batches ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Change:
-    series_ids: frozenset[int]
-    event: str
-    page_id: int | None
-    previous: Previous
-
-
 @dataclass
 class _Pending:
-    changes: list[_Change] = field(default_factory=list)
-    moves: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
 
 
 # Per thread: one request, command or task at a time. Reset by ``_flush``.
@@ -237,7 +201,7 @@ def _pending() -> _Pending:
     return _state.pending
 
 
-def _committed(change: _Change) -> None:
+def _committed(change: Change) -> None:
     _pending().changes.append(change)
     if not getattr(_state, "depth", 0):
         _flush()
@@ -250,50 +214,10 @@ def _flush() -> None:
     if not pending.changes:
         return
     try:
-        from . import tasks
-
-        tasks.enqueue(tasks.propagate_changes, _describe(pending))
+        change_set = ChangeSet.gather(pending.changes, pending.moves, timestamp=timezone.now())
+        tasks.enqueue(tasks.propagate_changes, change_set.to_json())
     except Exception:
         logger.exception("wagtail-series: could not hand changes over for propagation")
-
-
-def _describe(pending: _Pending) -> dict[str, Any]:
-    """The batch as JSON for the task: each (series, page) once, with its most significant event."""
-    events: dict[tuple[int, int | None], str] = {}
-    stale: set[str] = set()
-    stale_public: set[str] = set()
-    for change in pending.changes:
-        for series_id in change.series_ids:
-            key = (series_id, change.page_id)
-            current = events.get(key)
-            if current is None or PROPAGATED_EVENTS.index(change.event) < PROPAGATED_EVENTS.index(
-                current
-            ):
-                events[key] = change.event
-        stale.update(change.previous.urls)
-        if change.previous.public:
-            stale_public.update(change.previous.urls)
-    return {
-        "changes": [
-            {"series_id": series_id, "page_id": page_id, "event": event}
-            for (series_id, page_id), event in sorted(events.items(), key=lambda i: str(i[0]))
-        ],
-        "stale_urls": sorted(stale),
-        "stale_public_urls": sorted(stale_public),
-        "moves": [list(move) for move in pending.moves],
-        "timestamp": timezone.now().isoformat(),
-    }
-
-
-def _full_url(page: Page, url_path: str | None = None) -> str | None:
-    if url_path is None:
-        return page.get_full_url()
-    current = page.url_path
-    try:
-        page.url_path = url_path
-        return page.get_full_url()
-    finally:
-        page.url_path = current
 
 
 # An HTTP request is a batch (connected in ``signal_handlers.register_signal_handlers``).

@@ -1,4 +1,4 @@
-"""propagation.series_changed: versions bump in the caller's transaction."""
+"""wagtail_series.propagation: versions bump in the caller's transaction; batches; failures."""
 
 from __future__ import annotations
 
@@ -76,3 +76,45 @@ def test_a_failing_purge_never_fails_the_change(
         stink = publish(pages["stink"])
     assert reload(stink).live
     assert "propagating" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_series_a_page_shows_in(memories, home):
+    from wagtail_series import propagation
+
+    pages = memories()
+    series = pages["series"]
+    assert propagation.series_ids_for_page(series) == {series.pk}
+    assert propagation.series_ids_for_page(pages["stink"]) == {series.pk}  # a draft too
+    assert propagation.series_ids_for_page(home) == set()
+    assert propagation.series_ids_under(home) == {series.pk}
+    assert propagation.series_ids_for_path(pages["rose"].path) == {series.pk}
+
+
+@pytest.mark.django_db
+def test_the_task_receives_the_batch_as_a_change_set_in_json(
+    memories, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import json
+
+    from tests.conftest import publish, reload
+    from wagtail_series import propagation
+    from wagtail_series.propagation import tasks
+    from wagtail_series.propagation.change import ChangeSet, SeriesChange
+
+    pages = memories()
+    settings.WAGTAILFRONTENDCACHE = {"r": {"BACKEND": "tests.support.RecordingBackend"}}
+    handed: list = []
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: handed.append((task, args)))
+    with propagation.batch(), django_capture_on_commit_callbacks(execute=True):
+        stink = publish(pages["stink"])
+        reload(pages["rose"]).unpublish()
+    ((task, (description,)),) = handed
+    assert task is tasks.propagate_changes
+    change_set = ChangeSet.from_json(json.loads(json.dumps(description)))
+    series_id = pages["series"].pk
+    assert set(change_set.changes) == {
+        SeriesChange(series_id, pages["rose"].pk, "unpublished"),
+        SeriesChange(series_id, stink.pk, "published"),
+    }
+    assert change_set.stale_public_urls == ("http://localhost/memories/magnetic-rose/",)
