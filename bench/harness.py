@@ -88,6 +88,7 @@ def run_benchmark(
     requests: int = 200,
     warmup: int = 20,
     quick: tuple[int, int] = (40, 5),
+    budget: float | None = None,
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
     worker_env: Callable[[argparse.Namespace], dict[str, str]] | None = None,
 ) -> int:
@@ -95,7 +96,8 @@ def run_benchmark(
 
     ``prefix`` names its throwaway databases and temporary folders. ``requests`` and ``warmup``
     are the defaults of ``--requests`` and ``--warmup``; ``quick`` replaces them under
-    ``--quick`` (unless given explicitly). ``add_arguments`` adds the script's own options;
+    ``--quick`` (unless given explicitly). ``budget`` is the default of ``--budget``, the seconds
+    after which one figure stops early (see ``time_alternating``). ``add_arguments`` adds the script's own options;
     ``worker_env`` gives environment variables for the workers (read by bench/settings.py).
     """
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
@@ -114,6 +116,13 @@ def run_benchmark(
         type=sizes_argument,
         default=tuple(sizes),
         help=f"sizes, comma-separated (default {','.join(map(str, sizes))})",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=budget,
+        help="seconds after which a figure stops early, with fewer samples "
+        f"(default {budget or 'none'})",
     )
     if add_arguments:
         add_arguments(parser)
@@ -245,9 +254,11 @@ def add_series(
         first_published_at=None if publish_revision else start,
         last_published_at=None if publish_revision else published_until,
     )
-    parent.add_child(instance=series)
     if publish_revision:
+        parent.add_child(instance=series)
         series.save_revision().publish()
+    else:
+        add_pages(parent, [series])
     series = SeriesPage.objects.get(pk=series.pk)
     parts = []
     for number in range(1, size + 1):
@@ -297,13 +308,24 @@ def time_alternating(
     warmup: int,
     repeat: int,
     between: Callable[[str], Any] | None = None,
+    budget: float | None = None,
+    min_repeat: int = 6,
 ) -> dict[str, list[float]]:
     """Time each callable ``repeat`` times, taking turns, after ``warmup`` untimed rounds.
 
     ``between(label)``, if given, runs untimed before each call of ``requests[label]`` (to
-    prepare a fresh sample, say).
+    prepare a fresh sample, say). ``budget``: seconds after which to stop early, keeping at
+    least one warm-up round and ``min_repeat`` timed rounds (an even number of rounds, so each
+    side goes first as often): slow figures stay bounded, the number of samples says so.
     """
-    for _ in range(warmup):
+    started = time.perf_counter()
+
+    def over(fraction: float = 1.0) -> bool:
+        return budget is not None and time.perf_counter() - started > budget * fraction
+
+    for round_ in range(warmup):
+        if round_ and over(0.25):
+            break
         for label, request in requests.items():
             if between:
                 between(label)
@@ -311,6 +333,8 @@ def time_alternating(
     seconds: dict[str, list[float]] = {label: [] for label in requests}
     labels = list(requests)
     for round_ in range(repeat):
+        if round_ >= min_repeat and round_ % 2 == 0 and over():
+            break
         # Alternate which side goes first, so neither always runs on a warmer cache.
         for label in labels if round_ % 2 == 0 else reversed(labels):
             if between:

@@ -219,6 +219,7 @@ def bench_size(
         warmup=args.warmup,
         repeat=args.requests,
         between=lambda label: make_fresh(sides[label]),
+        budget=args.budget,
     )
     counts = {label: count_publish(client, side, receiver) for label, side in sides.items()}
     ours = Timing("ours", seconds["ours"], counts["ours"].queries)
@@ -230,7 +231,8 @@ def bench_size(
         f"{ratio:>6.2f} {ratio_p95:>5.2f}  "
         f"{counts['ours'].purges:>6} {counts['stock'].purges:>5}  "
         f"{counts['ours'].webhooks:>4} {counts['stock'].webhooks:>5}  "
-        f"{sum(counts['ours'].tasks.values()):>4} {sum(counts['stock'].tasks.values()):>5}"
+        f"{sum(counts['ours'].tasks.values()):>4} {sum(counts['stock'].tasks.values()):>5}  "
+        f"{len(seconds['ours']):>3}"
     )
     return ratio
 
@@ -273,7 +275,7 @@ def run(args: argparse.Namespace, receiver: Receiver) -> int:
     print_header(
         f"{'size':>5}  {'ours':>8} {'p95':>8} {'q':>4}  {'stock':>8} {'p95':>8} {'q':>4}  "
         f"{'ratio':>6} {'p95':>5}  {'PURGE':>6} {'stock':>5}  {'POST':>4} {'stock':>5}  "
-        f"{'task':>4} {'stock':>5}"
+        f"{'task':>4} {'stock':>5}  {'n':>3}"
     )
     results = {
         size: bench_size(client, size, pages, args, receiver) for size, pages in targets.items()
@@ -299,6 +301,7 @@ if __name__ == "__main__":
             requests=20,
             warmup=2,
             quick=(6, 1),
+            budget=60,
             add_arguments=add_arguments,
         )
     )
