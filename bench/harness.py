@@ -38,11 +38,10 @@ class WorkloadError(AssertionError):
 # --- The parent process: one worker per database ---------------------------------------------
 
 
-def run_worker(database: str, url: str, script: str, extra_env: dict[str, str]) -> int:
+def run_worker(database: str, url: str, script: str) -> int:
     """Run ``script`` with the parent's arguments plus ``--worker <database>``, on ``url``."""
     env = {
         **os.environ,
-        **extra_env,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": url,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -51,7 +50,7 @@ def run_worker(database: str, url: str, script: str, extra_env: dict[str, str]) 
     return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
-def with_postgres(script: str, prefix: str, extra_env: dict[str, str]) -> int:
+def with_postgres(script: str, prefix: str) -> int:
     """Create a throwaway database, run the worker on it, drop it whatever happens."""
     import psycopg
     from psycopg import sql
@@ -67,7 +66,7 @@ def with_postgres(script: str, prefix: str, extra_env: dict[str, str]) -> int:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             url = admin_url.rsplit("/", 1)[0] + "/" + name
-            return run_worker("postgres", url, script, extra_env)
+            return run_worker("postgres", url, script)
         finally:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -90,15 +89,14 @@ def run_benchmark(
     quick: tuple[int, int] = (40, 5),
     budget: float | None = None,
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
-    worker_env: Callable[[argparse.Namespace], dict[str, str]] | None = None,
 ) -> int:
     """The command line of a benchmark script: a worker per database, or (--worker) be one.
 
     ``prefix`` names its throwaway databases and temporary folders. ``requests`` and ``warmup``
     are the defaults of ``--requests`` and ``--warmup``; ``quick`` replaces them under
-    ``--quick`` (unless given explicitly). ``budget`` is the default of ``--budget``, the seconds
-    after which one figure stops early (see ``time_alternating``). ``add_arguments`` adds the script's own options;
-    ``worker_env`` gives environment variables for the workers (read by bench/settings.py).
+    ``--quick`` (unless given explicitly). ``budget`` is the default of ``--budget``: the
+    seconds after which one figure stops early (see ``time_alternating``). ``add_arguments``
+    adds the script's own options.
     """
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
@@ -134,15 +132,14 @@ def run_benchmark(
     if args.worker:
         return worker(args)
 
-    extra_env = worker_env(args) if worker_env else {}
     failures = 0
     for database in args.databases.split(","):
         if database == "sqlite":
             with TemporaryDirectory(prefix=prefix.replace("_", "-") + "-") as tmp:
                 url = f"sqlite:///{tmp}/bench.sqlite3"
-                failures += run_worker("sqlite", url, script, extra_env) != 0
+                failures += run_worker("sqlite", url, script) != 0
         elif database == "postgres":
-            failures += with_postgres(script, prefix, extra_env) != 0
+            failures += with_postgres(script, prefix) != 0
         else:
             parser.error(f"unknown database {database!r}")
     return 1 if failures else 0
