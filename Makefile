@@ -6,6 +6,8 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_series
 # pytest-xdist workers: one per core (`make test PYTEST_WORKERS=0` runs in one process).
 PYTEST_WORKERS ?= auto
+# Options for every benchmark script, e.g. `make bench BENCH_FLAGS="--quick --databases sqlite"`.
+BENCH_FLAGS ?=
 BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
@@ -74,14 +76,17 @@ migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on 
 fuzz-api: install ## Fuzz the running example site's API with schemathesis against its OpenAPI document
 	$(BIN)/python scripts/fuzz_api.py
 
-bench: install ## Time the series endpoint against stock API v2, and GraphQL against grapple's generic query (see bench/)
+bench: install ## Time ours vs stock Wagtail: API, GraphQL, publish, listing, part page (see bench/; SQLite and PostgreSQL)
 	bash .ci/postgres-up
-	$(BIN)/python bench/api_bench.py
-	$(BIN)/python bench/graphql_bench.py
+	$(BIN)/python bench/api_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/graphql_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/publish_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/listing_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/part_page_bench.py $(BENCH_FLAGS)
 
 bench-graphql: install ## Time the GraphQL series query against grapple's generic page query (SQLite and PostgreSQL)
 	bash .ci/postgres-up
-	$(BIN)/python bench/graphql_bench.py
+	$(BIN)/python bench/graphql_bench.py $(BENCH_FLAGS)
 
 docs: install ## Build the docs with warnings as errors
 	$(BIN)/mkdocs build --strict --site-dir site

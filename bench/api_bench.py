@@ -22,209 +22,34 @@ status codes, and the number of parts each response carries.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
-import subprocess
 import sys
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import (  # noqa: E402  (the shared harness)
+    FORTHCOMING_EVERY,
+    Timing,
+    WorkloadError,
+    add_series,
+    count_queries,
+    expect,
+    prepare_site,
+    run_benchmark,
+    start_worker,
+    time_alternating,
+)
+
 SIZES = (10, 50, 300)
-FORTHCOMING_EVERY = 4
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 STOCK_FIELDS = "title,intro"
 
 
-class WorkloadError(AssertionError):
-    """A response was not what the benchmark meant to time."""
-
-
-# --- The parent process: one worker per database ---------------------------------------------
-
-
-def run_worker(database: str, url: str, args: argparse.Namespace, script: str) -> int:
-    """Run ``script --worker <database>`` in a process of its own, on the database at ``url``."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": url,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    command = [
-        *(sys.executable, script, "--worker", database),
-        *("--requests", str(args.requests), "--warmup", str(args.warmup)),
-        *("--sizes", ",".join(map(str, args.sizes))),
-    ]
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
-
-
-def with_postgres(args: argparse.Namespace, script: str, prefix: str) -> int:
-    """Create a throwaway database, run the worker on it, drop it whatever happens."""
-    import psycopg
-    from psycopg import sql
-
-    admin_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL is unreachable at {admin_url}: {error}", file=sys.stderr)
-        return 1
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            url = admin_url.rsplit("/", 1)[0] + "/" + name
-            return run_worker("postgres", url, args, script)
-        finally:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-def run_benchmark(
-    doc: str, worker: Callable[[argparse.Namespace], int], script: str, prefix: str
-) -> int:
-    """The command line of a benchmark script: a worker per database, or (--worker) be one.
-
-    ``prefix`` names its throwaway databases and temporary folders.
-    """
-    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per figure")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
-    parser.add_argument(
-        "--sizes",
-        type=lambda value: tuple(int(n) for n in value.split(",")),
-        default=SIZES,
-        help="series lengths, comma-separated (default 10,50,300)",
-    )
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        return worker(args)
-
-    failures = 0
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            with TemporaryDirectory(prefix=prefix.replace("_", "-") + "-") as tmp:
-                url = f"sqlite:///{tmp}/bench.sqlite3"
-                failures += run_worker("sqlite", url, args, script) != 0
-        elif database == "postgres":
-            failures += with_postgres(args, script, prefix) != 0
-        else:
-            parser.error(f"unknown database {database!r}")
-    return 1 if failures else 0
-
-
-# --- The worker: seed, time, print --------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    label: str
-    seconds: list[float]
-    queries: int
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1000
-
-    @property
-    def p95_ms(self) -> float:
-        return statistics.quantiles(self.seconds, n=20, method="inclusive")[18] * 1000
-
-
 def seed(sizes: tuple[int, ...]) -> dict[int, Any]:
-    """One series per size under the demo's home page; parts written as rows (fast)."""
-    import datetime as dt
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from wagtail_series.models import SeriesPage, SeriesPart
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_demo", verbosity=0)
-    from example_site.home.models import HomePage
-
-    home = HomePage.objects.get()
-    series_by_size = {}
-    for size in sizes:
-        series = SeriesPage(
-            title=f"Bench {size}",
-            slug=f"bench-{size}",
-            description=f"<p>A series of {size} parts.</p>",
-            planned_parts=size,
-            live=False,
-        )
-        home.add_child(instance=series)
-        series.save_revision().publish()
-        series = SeriesPage.objects.get(pk=series.pk)
-        start = timezone.now() - dt.timedelta(days=size)
-        for number in range(1, size + 1):
-            if number % FORTHCOMING_EVERY == 0:
-                part = SeriesPart(
-                    title=f"Part {number}",
-                    slug=f"part-{number}",
-                    forthcoming_teaser=f"Part {number} is coming.",
-                    expected_date=timezone.localdate() + dt.timedelta(days=number),
-                    live=False,
-                )
-            else:
-                published = start + dt.timedelta(days=number)
-                part = SeriesPart(
-                    title=f"Part {number}",
-                    slug=f"part-{number}",
-                    intro=f"The intro of part {number}.",
-                    live=True,
-                    first_published_at=published,
-                    last_published_at=published,
-                )
-            series.add_child(instance=part)
-        series_by_size[size] = series
-    return series_by_size
-
-
-def expect(response: Any, status: int, what: str) -> Any:
-    if response.status_code != status:
-        raise WorkloadError(
-            f"{what}: {response.status_code}, not {status}: {response.content[:300]!r}"
-        )
-    return response
-
-
-def count_queries(request: Callable[[], Any]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        request()
-    return len(queries)
-
-
-def time_alternating(
-    requests: dict[str, Callable[[], Any]], *, warmup: int, repeat: int
-) -> dict[str, list[float]]:
-    """Time each callable ``repeat`` times, taking turns, after ``warmup`` untimed rounds."""
-    for _ in range(warmup):
-        for request in requests.values():
-            request()
-    seconds: dict[str, list[float]] = {label: [] for label in requests}
-    labels = list(requests)
-    for round_ in range(repeat):
-        # Alternate which side goes first, so neither always runs on a warmer cache.
-        for label in labels if round_ % 2 == 0 else reversed(labels):
-            start = time.perf_counter()
-            requests[label]()
-            seconds[label].append(time.perf_counter() - start)
-    return seconds
+    """One series per size under the demo's home page (every fourth part forthcoming)."""
+    home = prepare_site()
+    return {size: add_series(home, size, f"bench-{size}", title=f"Bench {size}") for size in sizes}
 
 
 def bench_series(client: Any, series: Any, size: int, args: argparse.Namespace) -> float:
@@ -275,44 +100,10 @@ def bench_series(client: Any, series: Any, size: int, args: argparse.Namespace) 
     return ratio
 
 
-def database_label() -> str:
-    """The worker's database and its server version, for the figures' heading."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        version = connection.cursor().connection.info.server_version
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    return f"SQLite {connection.Database.sqlite_version} (temporary file)"
-
-
-def start_worker(args: argparse.Namespace, title: str, setup: str) -> tuple[Any, dict[int, Any]]:
-    """Set Django up, seed the series and print the run's heading: what ran it and how.
-
-    ``title`` opens the heading; ``setup`` says what else ran and how requests were made.
-    Returns a test ``Client`` and the seeded series by size.
-    """
-    import django
-
-    django.setup()
-    import wagtail
-    from django.test import Client
-
-    started = time.perf_counter()
-    series_by_size = seed(args.sizes)
-    seeded_in = time.perf_counter() - started
-    print()
-    print(f"== {title}: {database_label()} ==")
-    print(
-        f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"Wagtail {wagtail.__version__}{setup}; {args.requests} timed requests per figure after "
-        f"{args.warmup} warm-up rounds; seeded in {seeded_in:.0f} s"
-    )
-    print()
-    return Client(), series_by_size
-
-
 def worker(args: argparse.Namespace) -> int:
-    client, series_by_size = start_worker(args, args.worker, "; in-process Django test Client")
+    client, series_by_size = start_worker(
+        args, args.worker, "; in-process Django test Client", lambda: seed(args.sizes)
+    )
     header = (
         f"{'parts':>5}  {'ours median':>11} {'p95':>7} {'q':>2}  "
         f"{'stock pair median':>17} {'p95':>7} {'q':>4}  {'ours/stock median':>17} {'p95':>5}  "
@@ -367,4 +158,4 @@ def worker(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run_benchmark(__doc__, worker, __file__, "wagtail_series_bench"))
+    sys.exit(run_benchmark(__doc__, worker, __file__, "wagtail_series_bench", sizes=SIZES))

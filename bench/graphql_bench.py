@@ -1,9 +1,10 @@
 """Benchmark: a whole series from our GraphQL ``series`` query vs grapple's generic page query.
 
 ``make bench-graphql`` (and ``make bench``) runs this; it is not part of the test suite and
-gates nothing. It uses the REST benchmark's harness (``bench/api_bench.py``): the same seeded
-series of 10, 50 and 300 parts (every fourth one forthcoming), the same in-process Django test
-Client, alternating timings, medians and 95th percentiles. See bench/README.md.
+gates nothing. It uses the shared harness (``bench/harness.py``) and the REST benchmark's
+seeding: the same series of 10, 50 and 300 parts (every fourth one forthcoming), the same
+in-process Django test Client, alternating timings, medians and 95th percentiles. See
+bench/README.md.
 
 The queries go to the example site's ``/graphql/`` (SeriesGraphQLView, the same schema):
 
@@ -31,7 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api_bench import (  # noqa: E402  (the shared harness)
+from bench.api_bench import SIZES, seed  # noqa: E402  (the same seeded series)
+from bench.harness import (  # noqa: E402  (the shared harness)
     FORTHCOMING_EVERY,
     Timing,
     WorkloadError,
@@ -134,6 +136,7 @@ def worker(args: argparse.Namespace) -> int:
         f"GraphQL, {args.worker}",
         f", wagtail-grapple {_version('wagtail-grapple')}; in-process Django test Client, "
         "POST /graphql/",
+        lambda: seed(args.sizes),
     )
     from django.conf import settings
     from django.test import override_settings
@@ -170,4 +173,4 @@ def _version(distribution: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(run_benchmark(__doc__, worker, __file__, "wagtail_series_gqlbench"))
+    sys.exit(run_benchmark(__doc__, worker, __file__, "wagtail_series_gqlbench", sizes=SIZES))
