@@ -88,19 +88,24 @@ def dead_cdn() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def cloudflare_api(monkeypatch, cdn) -> Cdn:
+def redirect_cloudflare(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
     """Wagtail's CloudflareBackend posts to https://api.cloudflare.com, a constant: send those
-    requests to the local CDN instead (same path, same body and headers, over real HTTP)."""
+    requests to ``base_url`` instead (same path, body and headers, over real HTTP)."""
     import requests
 
     real_post = requests.post
 
     def post(url: str, *args: Any, **kwargs: Any) -> Any:
-        url = url.replace("https://api.cloudflare.com/client/v4", cdn.url + "/client/v4")
+        url = url.replace("https://api.cloudflare.com/client/v4", base_url + "/client/v4")
         return real_post(url, *args, **kwargs)
 
     monkeypatch.setattr(requests, "post", post)
+
+
+@pytest.fixture
+def cloudflare_api(monkeypatch: pytest.MonkeyPatch, cdn: Cdn) -> Cdn:
+    """The local CDN, also answering for Wagtail's CloudflareBackend."""
+    redirect_cloudflare(monkeypatch, cdn.url)
     return cdn
 
 
