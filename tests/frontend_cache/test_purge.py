@@ -240,3 +240,11 @@ def test_a_failing_backend_does_not_stop_the_others(configure, cloudflare_api, m
     summary = purge_series([3], part_urls(cloudflare_api.url, 10))
     assert [r.path for r in cloudflare_api.requests] == ["/service/SVC1/purge"]
     assert summary.requests == {"varnish-xkey": 1, "fastly": 1}
+
+
+def test_a_url_both_showing_and_stale_is_purged_by_url(configure, cloudflare_api):
+    cdn = cloudflare_api
+    configure("varnish-xkey")
+    moved = f"{cdn.url}/memories/stink-bomb/"
+    purge_series([3], [moved, f"{cdn.url}/memories/"], stale_urls=[moved])
+    assert sorted(r.path for r in cdn.requests) == ["/", "/memories/stink-bomb/"]

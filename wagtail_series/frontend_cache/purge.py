@@ -81,12 +81,13 @@ def purge_series(
     """
     ids = list(series_ids)
     tags = [*tags_for_series(ids), ALL_SERIES_TAG] if ids else []
-    showing = list(dict.fromkeys(urls))
-    stale = [url for url in dict.fromkeys(stale_urls) if url not in set(showing)]
+    stale = list(dict.fromkeys(stale_urls))
+    stale_set = set(stale)
+    showing = [url for url in dict.fromkeys(urls) if url not in stale_set]
     page_urls = list(series_page_urls)
     summary = []
     for name, backend in get_backends(backend_settings, backends).items():
-        by_tag = tags and isinstance(backend, TagPurgingBackend)
+        by_tag = bool(tags) and isinstance(backend, TagPurgingBackend)
         batch = stale if by_tag else showing + stale
         if accepts_wildcards(backend):
             batch = collapse_to_wildcards(batch, page_urls)
