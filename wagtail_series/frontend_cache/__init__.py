@@ -3,7 +3,7 @@ Wagtail's frontend-cache backends, and ``purge_series`` to purge one change on e
 
 - ``tags``: the tag vocabulary and ``add_cache_tags(response, tags)``;
 - ``backends``: ``VarnishXkeyBackend``, ``FastlyBackend``, ``CloudflareTagBackend``;
-- ``cloudfront``: ``series_wildcard_paths``, one CloudFront invalidation path for a series;
+- ``wildcards``: ``series_wildcard_paths``, one CloudFront (or Azure) path for a whole series;
 - ``purge``: ``purge_series(series_ids, urls, ...)`` and its ``PurgeSummary``.
 
 The submodules are imported on their own (``from wagtail_series.frontend_cache.tags import
