@@ -14,6 +14,8 @@ def test_valid_settings_pass(settings):
     assert ids({"API_CACHE_MAX_AGE": 0, "API_MAX_PARTS": 10}, settings) == []
     assert ids({"API_VALIDATOR_CACHE": None}, settings) == []
     assert ids({"API_VALIDATOR_CACHE": "default"}, settings) == []
+    for header in ("Cache-Tag", "Surrogate-Key", "xkey", None):
+        assert ids({"CACHE_TAG_HEADER": header}, settings) == []
 
 
 @pytest.mark.parametrize(
@@ -44,6 +46,9 @@ def test_valid_settings_pass(settings):
         ({"GRAPHQL_MAX_ALIASES": -1}, ["wagtail_series.E004"]),
         ({"GRAPHQL_MAX_DEPTH": "10"}, ["wagtail_series.E003"]),
         ({"GRAPHQL_INTROSPECTION": "no"}, ["wagtail_series.E003"]),
+        ({"CACHE_TAG_HEADER": ["Cache-Tag"]}, ["wagtail_series.E003"]),
+        ({"CACHE_TAG_HEADER": "Cache Tag"}, ["wagtail_series.E005"]),
+        ({"CACHE_TAG_HEADER": ""}, ["wagtail_series.E005"]),
     ],
 )
 def test_bad_settings_are_reported(settings, value, expected):

@@ -40,3 +40,9 @@ def test_graphql_defaults(settings):
     settings.WAGTAIL_SERIES = {"GRAPHQL_INTROSPECTION": False, "GRAPHQL_MAX_ALIASES": 0}
     assert series_settings.GRAPHQL_INTROSPECTION is False
     assert series_settings.GRAPHQL_MAX_ALIASES == 0
+
+
+def test_cache_tag_header_default_and_off(settings):
+    assert series_settings.CACHE_TAG_HEADER == "Cache-Tag"
+    settings.WAGTAIL_SERIES = {"CACHE_TAG_HEADER": None}
+    assert series_settings.CACHE_TAG_HEADER is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -63,7 +64,11 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
 
 
 # Settings whose value may be None as well as of their default's type.
-_MAY_BE_NONE = frozenset(["CACHE_ALIAS", "API_VALIDATOR_CACHE"])
+_MAY_BE_NONE = frozenset(["CACHE_ALIAS", "API_VALIDATOR_CACHE", "CACHE_TAG_HEADER"])
+
+
+# An HTTP header name: an RFC 9110 token.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _same_type(value: Any, default: Any) -> bool:
@@ -118,6 +123,15 @@ def _propagation_errors(value: dict[str, Any]) -> list[Error]:
                         id="wagtail_series.E005",
                     )
                 )
+    header = value.get("CACHE_TAG_HEADER")
+    if isinstance(header, str) and not _HEADER_NAME.fullmatch(header):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['CACHE_TAG_HEADER'] must be an HTTP header name, not {header!r}.",
+                hint='For example "Cache-Tag", "Surrogate-Key" or "xkey"; None sends no tags.',
+                id="wagtail_series.E005",
+            )
+        )
     backend = value.get("TASK_BACKEND")
     if isinstance(backend, str) and backend not in task_backends.settings:
         errors.append(

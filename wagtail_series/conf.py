@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "GRAPHQL_MAX_ALIASES": 30,
     # GraphQL: whether SeriesGraphQLView answers introspection (`__schema`, `__type`).
     "GRAPHQL_INTROSPECTION": True,
+    # The response header that carries cache tags (wagtail_series.frontend_cache.tags):
+    # "Cache-Tag" (Cloudflare), "Surrogate-Key" (Fastly), "xkey" (Varnish); None: no tags.
+    "CACHE_TAG_HEADER": "Cache-Tag",
 }
 
 # Old names still accepted, each for the setting that replaced it (the new name wins if both are
