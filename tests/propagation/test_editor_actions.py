@@ -16,7 +16,7 @@ actions and events.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import StringIO
@@ -40,7 +40,7 @@ from wagtail.models import (
 )
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from tests.conftest import Page, add_part, make_series, publish, reload, restrict
+from tests.conftest import Page, add_part, make_series, reload, restrict
 from tests.support import Receiver
 from tests.test_frontend_cache import go_live_now
 from tests.test_webhooks import site_root  # noqa: F401 (fixture: the site, in a transactional test)
@@ -542,9 +542,6 @@ def bulk_url(action: str, *pages: Page) -> str:
     return f"/admin/bulk/{Page._meta.app_label}/{Page._meta.model_name}/{action}/?{ids}"
 
 
-BulkAction = Callable[[Editor], tuple[str, dict]]
-
-
 @pytest.mark.parametrize(
     ("action", "names", "event", "data"),
     [
@@ -567,7 +564,7 @@ def test_bulk_action(editor, action, names, event, data):
         assert not Page.objects.filter(pk__in=[p.pk for p in pages]).exists()
 
 
-# --- Helpers used above need a publish outside the admin too ----------------------------------
+# --- The checks themselves ------------------------------------------------------------------
 
 
 def test_the_witnesses_can_fail(editor):
@@ -576,4 +573,22 @@ def test_the_witnesses_can_fail(editor):
     with pytest.raises(AssertionError), editor.propagates(editor.series, "published"):
         reload(rose).save_revision()  # a draft of a live page changes nothing readers see
     assert editor.purged == [] and editor.receiver.received == []
-    publish(rose)
+
+
+def test_cancelling_a_live_parts_scheduled_revision_changes_nothing_readers_see(editor):
+    """Readers see a live part's live content, not its scheduled revision: nothing to send."""
+    rose = editor.pages["rose"]
+    editor.post(
+        edit_url(rose),
+        edit_form(rose, "publish", title="Later", go_live_at=future().strftime("%Y-%m-%d %H:%M")),
+    )
+    revision = reload(rose).scheduled_revision
+    assert revision is not None and reload(rose).live
+    old_etag = editor.reader.get(detail(editor.series))["ETag"]
+    editor.purged.clear()
+    editor.receiver.received.clear()
+    with editor.capture(execute=True):
+        editor.post(f"/admin/pages/{rose.pk}/revisions/{revision.pk}/unschedule/")
+    assert reload(rose).scheduled_revision is None
+    assert editor.reader.get(detail(editor.series))["ETag"] == old_etag
+    assert editor.purged == [] and editor.receiver.received == []
