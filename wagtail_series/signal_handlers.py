@@ -5,20 +5,23 @@ kind of event it is; ``propagation`` decides what follows. Connected in
 ``WagtailSeriesAppConfig.ready()`` through ``register_signal_handlers()``.
 
 Event names (the webhook ``event``): "published" (a part, a series or a page above it went
-live or published changes), "scheduled" (a never-published page got a go-live date: it stays
-forthcoming, with a new expected date), "unpublished" (by hand or by expiry), "deleted",
-"moved" (moved, reordered or renamed), "restriction", "updated" (an announced draft's
-announcement changed), "site". "saved" only bumps the series version: a live page's row is
-saved on its way to being published, and a revision or draft changes nothing readers see.
+live or published changes, or a live page was created: a live copy or an alias), "scheduled" (a
+never-published page got a go-live date: it stays forthcoming, with a new expected date),
+"unscheduled" (that go-live date was cancelled: the expected date falls back), "unpublished"
+(by hand or by expiry), "deleted", "moved" (moved, reordered or renamed), "restriction",
+"updated" (an announced draft's announcement changed), "site". "saved" only bumps the series
+version: a live page's row is saved on its way to being published, and a revision or draft
+changes nothing readers see.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from . import propagation
@@ -71,10 +74,16 @@ def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
     if raw:
         return
     before = instance.__dict__.pop("_wagtail_series_before", None)
+    if kwargs.get("created") and instance.live:
+        # Created live: an alias (Wagtail's create_alias, copy_for_translation(alias=True)) sends
+        # no page_published; a live copy sends it too (one batch in a request).
+        event = "published"
+    elif _announcement_changed(instance, before, kwargs):
+        event = "updated"
+    else:
+        event = "saved"
     propagation.series_changed(
-        propagation.series_ids_for_page(instance),
-        event="updated" if _announcement_changed(instance, before, kwargs) else "saved",
-        page=instance,
+        propagation.series_ids_for_page(instance), event=event, page=instance
     )
 
 
@@ -95,6 +104,45 @@ def _announcement_changed(instance: Any, before: dict | None, kwargs: dict) -> b
     if not (before["announce_forthcoming"] or instance.announce_forthcoming):
         return False
     return any(before[name] != getattr(instance, name) for name in _ANNOUNCEMENT)
+
+
+_UNSCHEDULED = "_wagtail_series_unscheduled"
+
+
+def _series_content_type_ids() -> set[int]:
+    # ContentType's manager caches these: no query after the first call.
+    models = ContentType.objects.get_for_models(SeriesPage, *get_part_models())
+    return {content_type.pk for content_type in models.values()}
+
+
+def on_revision_pre_save(sender: Any, instance: Revision, raw: bool = False, **kwargs: Any) -> None:
+    # The admin's "Cancel scheduled publish" only saves the revision with approved_go_live_at
+    # None: no page signal. Note whether this save cancels a go-live date (one query, only for a
+    # stored revision of a series or part saved without a go-live date).
+    update_fields = kwargs.get("update_fields")
+    if (
+        raw
+        or instance._state.adding
+        or instance.approved_go_live_at is not None
+        or (update_fields is not None and "approved_go_live_at" not in update_fields)
+        or instance.content_type_id not in _series_content_type_ids()
+    ):
+        return
+    if Revision.objects.filter(pk=instance.pk, approved_go_live_at__isnull=False).exists():
+        setattr(instance, _UNSCHEDULED, True)
+
+
+def on_revision_saved(sender: Any, instance: Revision, **kwargs: Any) -> None:
+    if not instance.__dict__.pop(_UNSCHEDULED, False):
+        return
+    page = get_page_model().objects.filter(pk=instance.object_id).first()
+    # A live page shows its live content, not its scheduled revision: readers see no change.
+    if page is None or page.live:
+        return
+    page = page.specific_deferred
+    propagation.series_changed(
+        propagation.series_ids_for_page(page), event="unscheduled", page=_subject(page)
+    )
 
 
 def on_series_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -170,6 +218,8 @@ def register_signal_handlers() -> None:
         pre_save.connect(on_series_page_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(on_series_page_saved, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(on_series_page_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
+    pre_save.connect(on_revision_pre_save, sender=Revision, dispatch_uid="wagtail_series_rev_pre")
+    post_save.connect(on_revision_saved, sender=Revision, dispatch_uid="wagtail_series_rev_saved")
     pre_save.connect(
         on_restriction_pre_save,
         sender=PageViewRestriction,

@@ -31,6 +31,7 @@ PROPAGATED_EVENTS = (
     "unpublished",
     "published",
     "scheduled",
+    "unscheduled",
     "moved",
     "restriction",
     "updated",
