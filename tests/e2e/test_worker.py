@@ -87,8 +87,9 @@ class Site:
 
     def tasks(self) -> list[tuple]:
         return self.sql(
+            # Wagtail queues its own tasks there too (search and reference index).
             "SELECT task_path, status, worker_ids FROM django_tasks_database_dbtaskresult "
-            "ORDER BY enqueued_at"
+            "WHERE task_path LIKE 'wagtail_series.%%' ORDER BY enqueued_at"
         )
 
     @contextlib.contextmanager
