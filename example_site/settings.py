@@ -12,6 +12,11 @@ Environment variables:
   every app server (default: an in-process cache).
 - ``WAGTAIL_SERIES_WEBHOOK_URL`` and ``WAGTAIL_SERIES_WEBHOOK_SECRET``: one webhook endpoint
   told about every visible change of a series (default: none).
+- ``WAGTAIL_SERIES_TASKS``: ``db`` to run purges and webhooks on a worker, django-tasks-db's
+  (``python manage.py db_worker``; the production setup, see docs/caching-and-webhooks.md);
+  unset or ``immediate``, they run in the web process after each response.
+- ``WAGTAIL_SERIES_WEBHOOK_TIMEOUT`` and ``WAGTAIL_SERIES_WEBHOOK_PENDING_TIMEOUT``: seconds, the
+  settings of those names (defaults 5 and 300).
 """
 
 import os
@@ -153,7 +158,20 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# Background work (purges, webhooks): django-tasks' ImmediateBackend by default (in the web
+# process, after the response); WAGTAIL_SERIES_TASKS=db queues it in the database for
+# `manage.py db_worker` (django-tasks-db, the `worker` extra).
+_TASKS = os.environ.get("WAGTAIL_SERIES_TASKS", "immediate").strip().lower() or "immediate"
+if _TASKS == "db":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif _TASKS != "immediate":
+    raise ValueError(f"WAGTAIL_SERIES_TASKS must be 'db' or 'immediate', not {_TASKS!r}")
+
 WAGTAIL_SERIES = {}
+for _name in ("WEBHOOK_TIMEOUT", "WEBHOOK_PENDING_TIMEOUT"):
+    if os.environ.get(f"WAGTAIL_SERIES_{_name}"):
+        WAGTAIL_SERIES[_name] = float(os.environ[f"WAGTAIL_SERIES_{_name}"])
 if os.environ.get("WAGTAIL_SERIES_WEBHOOK_URL"):
     WAGTAIL_SERIES["WEBHOOKS"] = [
         {

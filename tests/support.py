@@ -50,13 +50,14 @@ class Received:
 @dataclass
 class Receiver:
     """A webhook endpoint on 127.0.0.1. ``script`` says how to answer each request in turn:
-    a status code, or ("sleep", seconds) to answer 200 only after that long; then 200."""
+    a status code, ("sleep", seconds) to answer 200 only after that long, or ("wait", event)
+    to answer 200 once the ``threading.Event`` is set (at most 60 s); then 200."""
 
     script: list = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     url: str = ""
 
-    def answer(self) -> int | tuple[str, float]:
+    def answer(self) -> int | tuple:
         return self.script.pop(0) if self.script else 200
 
 
@@ -67,7 +68,10 @@ def serve(receiver: Receiver) -> ThreadingHTTPServer:
             receiver.received.append(Received(dict(self.headers.items()), body))
             answer = receiver.answer()
             if isinstance(answer, tuple):
-                time.sleep(answer[1])
+                if answer[0] == "wait":
+                    answer[1].wait(60)
+                else:
+                    time.sleep(answer[1])
                 answer = 200
             try:
                 self.send_response(answer)

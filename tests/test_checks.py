@@ -33,6 +33,10 @@ def test_valid_settings_pass(settings):
         ({"WEBHOOK_TIMEOUT": "5"}, ["wagtail_series.E003"]),
         ({"WEBHOOK_MAX_ATTEMPTS": 0}, ["wagtail_series.E004"]),
         ({"WEBHOOK_BACKOFF": -0.5}, ["wagtail_series.E004"]),
+        # A claim must outlast the attempt it covers (the default timeout is 5 s).
+        ({"WEBHOOK_PENDING_TIMEOUT": 5}, ["wagtail_series.E004"]),
+        ({"WEBHOOK_TIMEOUT": 400}, ["wagtail_series.E004"]),
+        ({"WEBHOOK_PENDING_TIMEOUT": "300"}, ["wagtail_series.E003"]),
         ({"API_URL_NAMESPACES": "wagtailapi"}, ["wagtail_series.E003"]),
         ({"API_URL_NAMESPACES": [1]}, ["wagtail_series.E005"]),
         ({"WEBHOOKS": [{"url": "https://x.example/hook"}]}, ["wagtail_series.E005"]),

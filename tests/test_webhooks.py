@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import threading
+import time
 from io import StringIO
 
 import pytest
@@ -17,7 +19,7 @@ from wagtail.models import PageViewRestriction
 from tests.conftest import Page, add_part, make_series, publish, reload, restrict
 from tests.support import Receiver, dead_url, serve
 from tests.test_frontend_cache import go_live_now
-from wagtail_series import webhooks
+from wagtail_series import propagation, webhooks
 from wagtail_series.models import WebhookDelivery
 
 SECRET = "s3cret-shared-with-the-frontend"
@@ -124,15 +126,54 @@ def test_every_endpoint_gets_its_own_delivery(
     assert WebhookDelivery.objects.filter(status="succeeded").count() == 2
 
 
+@pytest.fixture
+def no_sleep(monkeypatch):
+    """Any sleep in this process fails the test: the publish and its inline propagation (the
+    immediate backend, as in a web process) must never wait between attempts."""
+
+    publishing_thread, real_sleep = threading.current_thread(), time.sleep
+
+    def refuse(seconds):
+        if threading.current_thread() is publishing_thread:
+            raise AssertionError(f"slept {seconds} s in the thread that published")
+        real_sleep(seconds)  # the receiver's own threads (a hanging endpoint)
+
+    monkeypatch.setattr("time.sleep", refuse)
+
+
+def send_pending(**options) -> str:
+    """What cron runs: ``send_pending_webhooks``, once every retry is due (as time would pass)."""
+    WebhookDelivery.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+    out = StringIO()
+    call_command("send_pending_webhooks", stdout=out, **options)
+    return out.getvalue()
+
+
 @pytest.mark.django_db
-def test_a_500_is_retried(demo, receiver, django_capture_on_commit_callbacks):
+def test_a_500_is_retried_by_send_pending_webhooks_never_inline(
+    demo, receiver, settings, no_sleep, django_capture_on_commit_callbacks
+):
+    configure(settings, receiver.url, WEBHOOK_BACKOFF=3600)  # due in an hour, then two
     receiver.script = [500, 503]
     with django_capture_on_commit_callbacks(execute=True):
         publish(demo["stink"])
+    # One attempt in the publishing process; the retry is scheduled, not waited for.
+    assert len(receiver.received) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    assert delivery.next_attempt_at > delivery.created_at and delivery.claimed_at is None
+    # Not due yet: cron finds nothing to send.
+    out = StringIO()
+    call_command("send_pending_webhooks", stdout=out)
+    assert "0 pending deliveries sent" in out.getvalue()
+    assert "1 pending delivery sent: 0 succeeded, 0 failed, 1 queued or to retry" in send_pending()
+    assert "1 pending delivery sent: 1 succeeded, 0 failed" in send_pending()
     assert len(receiver.received) == 3
     assert len({r.body for r in receiver.received}) == 1  # the same body, the same signature
-    delivery = WebhookDelivery.objects.get()
+    assert len({r.headers["X-Wagtail-Series-Delivery"] for r in receiver.received}) == 1
+    delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("succeeded", 3, 200)
+    assert "0 pending deliveries sent" in send_pending()
 
 
 @pytest.mark.django_db
@@ -146,24 +187,30 @@ def test_a_4xx_is_not_retried(demo, receiver, django_capture_on_commit_callbacks
 
 
 @pytest.mark.django_db
-def test_a_slow_receiver_neither_breaks_nor_holds_the_publish(
-    demo,
-    receiver,
-    django_capture_on_commit_callbacks,
+def test_a_hanging_receiver_gets_one_attempt_per_batch_and_no_sleep(
+    demo, receiver, no_sleep, django_capture_on_commit_callbacks
 ):
     # It answers only after 2 s; each attempt gives up after 0.3 s.
     receiver.script = [("sleep", 2.0)] * 3
-    with django_capture_on_commit_callbacks(execute=True):
+    with propagation.batch(), django_capture_on_commit_callbacks(execute=True):
         stink = publish(demo["stink"])
+        reload(demo["rose"]).unpublish()
     assert reload(stink).live
-    delivery = WebhookDelivery.objects.get()
-    assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 3, None)
-    assert "timed out" in delivery.last_error.lower()
+    # Two deliveries to the endpoint; after the first timed out, the second is not attempted.
+    first, second = WebhookDelivery.objects.order_by("id")
+    assert (first.status, first.attempts, first.response_code) == ("pending", 1, None)
+    assert "timed out" in first.last_error.lower()
+    assert (second.status, second.attempts) == ("pending", 0)
+    assert len(receiver.received) == 1
+    # cron sends both (the endpoint hangs once more, then answers).
+    send_pending()
+    send_pending()
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
 
 
 @pytest.mark.django_db
 def test_a_dead_endpoint_neither_breaks_nor_holds_the_publish(
-    memories, settings, django_capture_on_commit_callbacks
+    memories, settings, no_sleep, django_capture_on_commit_callbacks
 ):
     pages = memories()
     configure(settings, dead_url())
@@ -171,8 +218,12 @@ def test_a_dead_endpoint_neither_breaks_nor_holds_the_publish(
         stink = publish(pages["stink"])
     assert reload(stink).live
     delivery = WebhookDelivery.objects.get()
-    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
     assert "refused" in delivery.last_error.lower()
+    send_pending()
+    assert "1 pending delivery sent: 0 succeeded, 1 failed" in send_pending()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
 
 
 @pytest.mark.django_db(transaction=True)

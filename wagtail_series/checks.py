@@ -97,6 +97,22 @@ def _propagation_errors(value: dict[str, Any]) -> list[Error]:
                 f"{SETTING_NAME}['WEBHOOK_TIMEOUT'] must be more than 0.", id="wagtail_series.E004"
             )
         )
+    pending = value.get("WEBHOOK_PENDING_TIMEOUT", DEFAULTS["WEBHOOK_PENDING_TIMEOUT"])
+    timeout = value.get("WEBHOOK_TIMEOUT", DEFAULTS["WEBHOOK_TIMEOUT"])
+    if (
+        type(pending) in (int, float)
+        and type(timeout) in (int, float)
+        and timeout > 0
+        and pending <= timeout
+    ):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['WEBHOOK_PENDING_TIMEOUT'] must be more than WEBHOOK_TIMEOUT "
+                f"({timeout} s): a claim must outlast the attempt it covers.",
+                hint="A few minutes is usual (the default is 300).",
+                id="wagtail_series.E004",
+            )
+        )
     namespaces = value.get("API_URL_NAMESPACES")
     if isinstance(namespaces, list) and not all(isinstance(n, str) for n in namespaces):
         errors.append(

@@ -45,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_MAX_ATTEMPTS": 4,
     # Seconds before the first retry; each further retry waits twice as long.
     "WEBHOOK_BACKOFF": 1.0,
+    # Seconds a sender's claim on a delivery holds: a delivery claimed longer ago is taken to be
+    # abandoned (its worker died mid-attempt) and is sent again by `send_pending_webhooks` or
+    # the next task that meets it. Must be well above WEBHOOK_TIMEOUT.
+    "WEBHOOK_PENDING_TIMEOUT": 300.0,
     # The django-tasks backend alias that runs purges and webhook deliveries.
     "TASK_BACKEND": "default",
     # GraphQL (wagtail_series.contrib.grapple), served by SeriesGraphQLView: the deepest query

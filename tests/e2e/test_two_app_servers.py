@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import json
-import os
 import re
-import secrets
 import subprocess
 import urllib.error
 import urllib.parse
@@ -29,6 +27,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.e2e.conftest import REDIS_URL
 from tests.example_site_runner import (
     example_site_env,
     free_port,
@@ -39,50 +38,8 @@ from tests.example_site_runner import (
 
 pytestmark = pytest.mark.e2e
 
-PG_SERVER = os.environ.get("WAGTAIL_SERIES_E2E_PG", "postgresql://postgres@127.0.0.1:5432")
-REDIS_URL = os.environ.get("WAGTAIL_SERIES_E2E_REDIS", "redis://127.0.0.1:6379/14")
 PART_1 = "/memories/magnetic-rose/"
 PART_2 = "/memories/stink-bomb/"
-
-
-def unavailable(what: str, error: Exception) -> None:
-    message = f"{what} is needed for the cross-process test: {error}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def database() -> Iterator[str]:
-    """A PostgreSQL database of its own, dropped afterwards."""
-    import psycopg
-
-    name = f"wagtail_series_e2e_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5)
-    except psycopg.Error as error:
-        unavailable("PostgreSQL at 127.0.0.1:5432", error)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{PG_SERVER}/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def redis_cache() -> Iterator[object]:
-    """The Redis database the two servers share as their cache, emptied before and after."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis at {REDIS_URL}", error)
-    client.flushdb()
-    yield client
-    client.flushdb()
 
 
 @dataclass

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from tests.conftest import restrict
 from wagtail_series.models import WebhookDelivery
@@ -153,14 +156,104 @@ def test_deliver_webhook_fails_for_an_endpoint_no_longer_configured(settings, re
     assert (orphan.status, orphan.last_error) == ("failed", "endpoint no longer configured")
 
 
-def test_deliver_webhook_retries_inline_on_a_backend_that_cannot_defer(settings, receiver):
+def test_deliver_webhook_leaves_the_retry_to_the_command_on_a_backend_that_cannot_defer(
+    settings, receiver
+):
     configure_webhooks(settings, receiver.url)
     receiver.script = [503]
     sent = delivery(receiver.url)
     tasks.deliver_webhook.call(sent.pk)
     sent.refresh_from_db()
-    assert (sent.status, sent.attempts) == ("succeeded", 2)
-    assert len(receiver.received) == 2
+    # One attempt, no sleep: the retry is scheduled for send_pending_webhooks.
+    assert (sent.status, sent.attempts, sent.response_code) == ("pending", 1, 503)
+    assert sent.next_attempt_at is not None and sent.claimed_at is None
+    assert len(receiver.received) == 1
+    # Due: the next run sends it.
+    WebhookDelivery.objects.filter(pk=sent.pk).update(next_attempt_at=timezone.now())
+    tasks.deliver_webhook.call(sent.pk)
+    sent.refresh_from_db()
+    assert (sent.status, sent.attempts, sent.next_attempt_at) == ("succeeded", 2, None)
+
+
+def test_a_retry_that_is_not_due_is_not_sent(settings, receiver):
+    configure_webhooks(settings, receiver.url)
+    later = delivery(receiver.url, next_attempt_at=timezone.now() + dt.timedelta(hours=1))
+    tasks.deliver_webhook.call(later.pk)
+    later.refresh_from_db()
+    assert (later.status, later.attempts) == ("pending", 0)
+    assert not receiver.received
+
+
+# --- claims: never two senders at once, a dead sender's delivery sent again ---------------------
+
+
+def test_a_delivery_claimed_by_another_sender_is_not_sent(settings, receiver):
+    configure_webhooks(settings, receiver.url)
+    claimed_at = timezone.now() - dt.timedelta(seconds=10)
+    held = delivery(receiver.url, claimed_at=claimed_at)
+    tasks.deliver_webhook.call(held.pk)
+    held.refresh_from_db()
+    assert (held.status, held.attempts, held.claimed_at) == ("pending", 0, claimed_at)
+    assert not receiver.received
+
+
+def test_a_claim_older_than_the_pending_timeout_is_a_dead_senders(settings, receiver):
+    configure_webhooks(settings, receiver.url, WEBHOOK_PENDING_TIMEOUT=60)
+    abandoned = delivery(receiver.url, claimed_at=timezone.now() - dt.timedelta(seconds=61))
+    tasks.deliver_webhook.call(abandoned.pk)
+    abandoned.refresh_from_db()
+    assert (abandoned.status, abandoned.attempts, abandoned.claimed_at) == ("succeeded", 1, None)
+    (request,) = receiver.received
+    assert request.headers["X-Wagtail-Series-Delivery"] == str(abandoned.uuid)
+
+
+def test_a_sender_that_outlived_its_claim_does_not_overwrite_the_next_ones_outcome(
+    settings, receiver
+):
+    configure_webhooks(settings, receiver.url)
+    sent = delivery(receiver.url)
+    claimed = tasks._claim(sent.pk)
+    assert claimed is not None and tasks._claim(sent.pk) is None  # held: nobody else gets it
+    # The claim went stale and another sender took the delivery over.
+    WebhookDelivery.objects.filter(pk=sent.pk).update(claimed_at=timezone.now())
+    claimed.attempts = 1
+    tasks._record(claimed, WebhookDelivery.Status.FAILED)
+    sent.refresh_from_db()
+    assert (sent.status, sent.attempts) == ("pending", 0)
+
+
+def test_send_pending_webhooks_sends_what_a_dead_sender_left_and_nothing_held(settings, receiver):
+    configure_webhooks(settings, receiver.url, WEBHOOK_PENDING_TIMEOUT=60)
+    now = timezone.now()
+    abandoned = delivery(receiver.url, claimed_at=now - dt.timedelta(minutes=5))
+    lost = delivery(receiver.url)  # its task never ran
+    held = delivery(receiver.url, claimed_at=now - dt.timedelta(seconds=5))
+    later = delivery(receiver.url, next_attempt_at=now + dt.timedelta(hours=1))
+    done = delivery(receiver.url, status=WebhookDelivery.Status.SUCCEEDED)
+    failed = delivery(receiver.url, status=WebhookDelivery.Status.FAILED)
+    out = StringIO()
+    call_command("send_pending_webhooks", "--dry-run", stdout=out)
+    assert "2 pending deliveries would be sent" in out.getvalue()
+    out = StringIO()
+    call_command("send_pending_webhooks", stdout=out)
+    assert "2 pending deliveries sent: 2 succeeded, 0 failed" in out.getvalue()
+    sent = {r.headers["X-Wagtail-Series-Delivery"] for r in receiver.received}
+    assert sent == {str(abandoned.uuid), str(lost.uuid)}
+    statuses = dict(WebhookDelivery.objects.values_list("pk", "status"))
+    assert statuses[held.pk] == statuses[later.pk] == "pending"
+    assert statuses[done.pk] == "succeeded" and statuses[failed.pk] == "failed"
+
+
+def test_send_pending_webhooks_queues_on_a_worker_backend(settings, receiver):
+    configure_webhooks(settings, receiver.url, TASK_BACKEND="later")
+    settings.TASKS = DUMMY_TASKS
+    lost = delivery(receiver.url)
+    call_command("send_pending_webhooks", stdout=StringIO())
+    from django_tasks import task_backends
+
+    (queued,) = task_backends["later"].results
+    assert queued.args == [lost.pk]
+    assert not receiver.received
 
 
 def test_deliver_webhook_defers_its_retry_on_a_backend_that_can(settings, receiver):
@@ -183,8 +276,11 @@ def test_deliver_webhook_gives_up_after_the_last_attempt(settings, receiver):
     configure_webhooks(settings, receiver.url)
     receiver.script = [500, 500, 500]
     sent = delivery(receiver.url)
-    tasks.deliver_webhook.call(sent.pk)
+    for _ in range(3):  # the last run finds it failed and sends nothing
+        WebhookDelivery.objects.filter(pk=sent.pk).update(next_attempt_at=timezone.now())
+        tasks.deliver_webhook.call(sent.pk)
     sent.refresh_from_db()
+    assert len(receiver.received) == 2
     assert (sent.status, sent.attempts, sent.response_code) == ("failed", 2, 500)
 
 

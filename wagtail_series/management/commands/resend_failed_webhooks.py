@@ -1,73 +1,16 @@
-"""``manage.py resend_failed_webhooks [--since DATE] [--dry-run]``: send failed deliveries again."""
+"""``manage.py resend_failed_webhooks [--since DATE] [--dry-run]``: send failed deliveries again,
+from their first attempt, and the pending ones that are due (``send_pending_webhooks
+--include-failed``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-
-from ...models import WebhookDelivery
-from ...propagation.tasks import deliver_webhook, enqueue
+from .send_pending_webhooks import Command as SendPendingWebhooks
 
 
-def _plural(count: int) -> str:
-    return f"{count} failed {'delivery' if count == 1 else 'deliveries'}"
-
-
-class Command(BaseCommand):
+class Command(SendPendingWebhooks):
     help = (
-        "Send failed webhook deliveries again, with their original payload, to the endpoints "
+        "Send failed webhook deliveries again, and pending ones that are due (as "
+        "send_pending_webhooks --include-failed), with their original payload, to the endpoints "
         "still configured in WAGTAIL_SERIES['WEBHOOKS'] (with their current secrets)."
     )
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument(
-            "--since",
-            help="Only deliveries created at or after this date or datetime (ISO 8601).",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="List what would be sent; send nothing."
-        )
-
-    def handle(self, *args: Any, since: str | None = None, dry_run: bool = False, **options: Any):
-        deliveries = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED)
-        if since:
-            deliveries = deliveries.filter(created_at__gte=self._parse_since(since))
-        deliveries = list(deliveries.order_by("created_at", "id"))
-        if dry_run:
-            self.stdout.write(f"{_plural(len(deliveries))} would be sent again:")
-            for delivery in deliveries:
-                self.stdout.write(
-                    f"  {delivery.created_at:%Y-%m-%d %H:%M} {delivery.event} -> "
-                    f"{delivery.endpoint_url} ({delivery.attempts} attempts: "
-                    f"{delivery.last_error or delivery.response_code})"
-                )
-            return
-        ids = [delivery.pk for delivery in deliveries]
-        # A new round of attempts for each.
-        WebhookDelivery.objects.filter(pk__in=ids).update(
-            status=WebhookDelivery.Status.PENDING, attempts=0, updated_at=timezone.now()
-        )
-        for pk in ids:
-            enqueue(deliver_webhook, pk)
-        statuses = list(WebhookDelivery.objects.filter(pk__in=ids).values_list("status", flat=True))
-        succeeded = statuses.count(WebhookDelivery.Status.SUCCEEDED)
-        failed = statuses.count(WebhookDelivery.Status.FAILED)
-        pending = statuses.count(WebhookDelivery.Status.PENDING)
-        summary = f"{_plural(len(ids))} sent again: {succeeded} succeeded, {failed} failed"
-        if pending:
-            summary += f", {pending} queued"
-        self.stdout.write(summary)
-
-    def _parse_since(self, value: str) -> Any:
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value)
-            if day is None:
-                raise CommandError(f"--since: not an ISO 8601 date or datetime: {value!r}")
-            moment = timezone.datetime.combine(day, timezone.datetime.min.time())
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return moment
+    always_include_failed = True
