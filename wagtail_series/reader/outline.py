@@ -374,9 +374,10 @@ def _routed_series(page: Page, request: HttpRequest | None) -> SeriesPage | None
     """The live series Wagtail routed ``request`` through to ``page``, if it did: the page the
     lookup of ``get_series_for_part`` would find, loaded already (no query)."""
     series = getattr(request, SeriesPage.ROUTED_SERIES_ATTRIBUTE, None)
+    is_part = isinstance(page, SeriesPartMixin)  # (not narrowed: page is still a Page)
     if (
         isinstance(series, SeriesPage)
-        and isinstance(page, SeriesPartMixin)
+        and is_part
         and series.live
         and page.path
         and page.depth == series.depth + 1
