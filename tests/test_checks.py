@@ -16,6 +16,10 @@ def test_valid_settings_pass(settings):
     assert ids({"API_VALIDATOR_CACHE": "default"}, settings) == []
     for header in ("Cache-Tag", "Surrogate-Key", "xkey", None):
         assert ids({"CACHE_TAG_HEADER": header}, settings) == []
+    for window in ({"first": 0, "around": 5}, {}, None):
+        assert ids({"TOC_WINDOW": window}, settings) == []
+    for size in (1, 500, None):
+        assert ids({"SERIES_PAGE_SIZE": size}, settings) == []
 
 
 @pytest.mark.parametrize(
@@ -53,6 +57,13 @@ def test_valid_settings_pass(settings):
         ({"CACHE_TAG_HEADER": ["Cache-Tag"]}, ["wagtail_series.E003"]),
         ({"CACHE_TAG_HEADER": "Cache Tag"}, ["wagtail_series.E005"]),
         ({"CACHE_TAG_HEADER": ""}, ["wagtail_series.E005"]),
+        ({"TOC_WINDOW": 3}, ["wagtail_series.E003"]),
+        ({"TOC_WINDOW": {"middle": 2}}, ["wagtail_series.E005"]),
+        ({"TOC_WINDOW": {"around": -1}}, ["wagtail_series.E005"]),
+        ({"TOC_WINDOW": {"around": "2"}}, ["wagtail_series.E005"]),
+        ({"TOC_WINDOW": {"last": True}}, ["wagtail_series.E005"]),
+        ({"SERIES_PAGE_SIZE": 0}, ["wagtail_series.E004"]),
+        ({"SERIES_PAGE_SIZE": "200"}, ["wagtail_series.E003"]),
     ],
 )
 def test_bad_settings_are_reported(settings, value, expected):

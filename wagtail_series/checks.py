@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django_tasks import task_backends
 
-from .conf import DEFAULTS, DEPRECATED_NAMES, SETTING_NAME
+from .conf import DEFAULTS, DEPRECATED_NAMES, SETTING_NAME, TOC_WINDOW_KEYS
 from .models import get_part_models
 
 
@@ -50,6 +50,7 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 Error(f"{SETTING_NAME}[{name!r}] must be 1 or more.", id="wagtail_series.E004")
             )
     errors.extend(_propagation_errors(value))
+    errors.extend(_reader_errors(value))
     for name in ("CACHE_ALIAS", "API_VALIDATOR_CACHE"):  # (the second: its deprecated name)
         alias = value.get(name)
         if isinstance(alias, str) and alias not in settings.CACHES:
@@ -64,7 +65,9 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
 
 
 # Settings whose value may be None as well as of their default's type.
-_MAY_BE_NONE = frozenset(["CACHE_ALIAS", "API_VALIDATOR_CACHE", "CACHE_TAG_HEADER"])
+_MAY_BE_NONE = frozenset(
+    ["CACHE_ALIAS", "API_VALIDATOR_CACHE", "CACHE_TAG_HEADER", "TOC_WINDOW", "SERIES_PAGE_SIZE"]
+)
 
 
 # An HTTP header name: an RFC 9110 token.
@@ -76,6 +79,35 @@ def _same_type(value: Any, default: Any) -> bool:
         # A whole number of seconds is fine where seconds may be fractional.
         return type(value) in (int, float)
     return type(value) is type(default)
+
+
+def _reader_errors(value: dict[str, Any]) -> list[Error]:
+    """The table of contents: its window on part pages and the series page's page size."""
+    errors = []
+    window = value.get("TOC_WINDOW")
+    if isinstance(window, dict) and not (
+        set(window) <= set(TOC_WINDOW_KEYS)
+        and all(type(n) is int and n >= 0 for n in window.values())
+    ):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['TOC_WINDOW'] must map some of "
+                + ", ".join(repr(k) for k in TOC_WINDOW_KEYS)
+                + f" to whole numbers, 0 or more, not {window!r}.",
+                hint='For example {"first": 3, "around": 2, "last": 1, "forthcoming": 2}; '
+                "None lists every part on every part page.",
+                id="wagtail_series.E005",
+            )
+        )
+    size = value.get("SERIES_PAGE_SIZE")
+    if type(size) is int and size < 1:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['SERIES_PAGE_SIZE'] must be 1 or more (None: no pagination).",
+                id="wagtail_series.E004",
+            )
+        )
+    return errors
 
 
 def _propagation_errors(value: dict[str, Any]) -> list[Error]:

@@ -61,7 +61,30 @@ DEFAULTS: dict[str, Any] = {
     # The response header that carries cache tags (wagtail_series.frontend_cache.tags):
     # "Cache-Tag" (Cloudflare), "Surrogate-Key" (Fastly), "xkey" (Varnish); None: no tags.
     "CACHE_TAG_HEADER": "Cache-Tag",
+    # The window of a part page's table of contents (the series_toc tag): the first parts, the
+    # parts either side of the current one, the next forthcoming parts after it and the last
+    # parts; the rest is an ellipsis and a link to the series page. Keys left out take these
+    # values; None: every part page lists every part. A series with no more parts than the
+    # window holds (here 3 + 2 + 1 + 2 + 1 + 2 = 11) is listed whole.
+    "TOC_WINDOW": {"first": 3, "around": 2, "last": 1, "forthcoming": 2},
+    # The most entries the series page's table of contents shows at once; beyond it the table is
+    # paginated (?page=2). None: one page, however long the series.
+    "SERIES_PAGE_SIZE": 200,
 }
+
+# The keys of TOC_WINDOW.
+TOC_WINDOW_KEYS = ("first", "around", "last", "forthcoming")
+
+
+def toc_window_setting(window: dict[str, int] | None = None) -> dict[str, int] | None:
+    """A table-of-contents window: ``window``'s keys over ``TOC_WINDOW``'s over the defaults.
+
+    None when no window is given and ``TOC_WINDOW`` is None (no window: every entry)."""
+    configured = series_settings.TOC_WINDOW
+    if window is None and configured is None:
+        return None
+    return {**DEFAULTS["TOC_WINDOW"], **(configured or {}), **(window or {})}
+
 
 # Old names still accepted, each for the setting that replaced it (the new name wins if both are
 # given). Reading an old name gives the new setting's value.

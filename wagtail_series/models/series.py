@@ -102,6 +102,15 @@ class SeriesPage(RoutablePageMixin, BasePage):
     # The feeds, below the series URL. Wagtail's frontend cache purges them with the page.
     FEED_PATHS = {"rss": "feed/", "atom": "feed/atom/", "json": "feed/json/"}
 
+    # Where routing leaves the series it routed through, on the request (read by the reader's
+    # get_part_position): a part page's series chrome then needs no query to find its series.
+    ROUTED_SERIES_ATTRIBUTE = "_wagtail_series_routed_series"
+
+    def route(self, request, path_components):
+        if path_components:
+            setattr(request, self.ROUTED_SERIES_ATTRIBUTE, self)
+        return super().route(request, path_components)
+
     def count_part_pages(self) -> int:
         """How many part pages exist under this series, live, draft or private (the editor form's
         check of ``planned_parts``; not a reader's view). One query."""

@@ -27,7 +27,8 @@ Where each rule lives:
 - ``loading``: which pages are a series' parts, and every query that reads them (the plain row
   loader and its ORM internals live only there).
 - ``urls``: part and series URLs (the only use of private Wagtail URL API).
-- ``outline``: outlines and positions, and ``number_entries``, the one numbering rule.
+- ``outline``: outlines and positions, ``number_entries``, the one numbering rule, and
+  ``toc_window``, which entries a table of contents' window shows.
 - ``editor``: the editor outline, numbered by ``number_entries`` too.
 
 One justified exception: which page *types* are parts is declared by the models
@@ -46,6 +47,7 @@ from .loading import (
 )
 from .memo import request_memo
 from .outline import (
+    Gap,
     NumberedPart,
     forthcoming_part_ids,
     get_part_position,
@@ -54,6 +56,7 @@ from .outline import (
     get_series_outlines,
     get_series_outlines_with_pages,
     number_entries,
+    toc_window,
 )
 from .types import (
     EditorEntry,
@@ -115,4 +118,7 @@ __all__ = [
     "page_is_visible",
     "request_memo",
     "viewer_key",
+    # New with issue 12 (long series):
+    "Gap",
+    "toc_window",
 ]

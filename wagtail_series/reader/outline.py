@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = [
+    "Gap",
     "NumberedPart",
     "forthcoming_part_ids",
     "get_part_position",
@@ -34,6 +35,7 @@ __all__ = [
     "get_series_outlines",
     "get_series_outlines_with_pages",
     "number_entries",
+    "toc_window",
 ]
 
 
@@ -155,7 +157,7 @@ def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPos
     # Parts listed together (e.g. the pages API) share one series lookup per parent.
     parent_key = ("series_at", page.path[: -Page.steplen] if page.path else None)
     if parent_key not in cache:
-        cache[parent_key] = get_series_for_part(page)
+        cache[parent_key] = _routed_series(page, request) or get_series_for_part(page)
     series = cache[parent_key]
     if series is not None:
         previewing = page if request is not None and getattr(request, "is_preview", False) else None
@@ -192,6 +194,83 @@ def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
         SeriesPage.objects.filter(path__in=set(candidates.values())).values_list("path", flat=True)
     )
     return {pk for pk, parent_path in candidates.items() if parent_path in series_paths}
+
+
+# --- Windows -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Entries a table-of-contents window leaves out, between two entries it shows."""
+
+    count: int
+    """How many entries are left out (at least 2: a window shows a lone entry instead)."""
+    first_position: int
+    """The position of the first entry left out."""
+    last_position: int
+    """The position of the last entry left out."""
+
+    is_gap = True
+    """For templates: ``{% if item.is_gap %}``, where a ``SeriesEntry`` answers False."""
+
+
+def toc_window(
+    outline: SeriesOutline,
+    current_page_id: int | None,
+    *,
+    first: int,
+    around: int,
+    last: int,
+    forthcoming: int,
+) -> tuple[SeriesEntry | Gap, ...]:
+    """The entries of ``outline`` a window of its table of contents shows, with ``Gap``s between.
+
+    The window holds the ``first`` entries, the ``around`` entries either side of the current
+    part (``current_page_id``; none when it is not an entry, e.g. on the series page), the next
+    ``forthcoming`` forthcoming entries after the current part (from the start without one) and
+    the ``last`` entries. A run of entries it leaves out is one ``Gap``, except a single entry,
+    which is shown (an ellipsis would take its place and say less). So a series with no more
+    entries than the window holds shows every entry, and no gap.
+    """
+    for name, value in (
+        ("first", first),
+        ("around", around),
+        ("last", last),
+        ("forthcoming", forthcoming),
+    ):
+        if type(value) is not int or value < 0:
+            raise ValueError(f"toc_window: {name} must be a whole number, 0 or more, not {value!r}")
+    entries = outline.entries
+    total = len(entries)
+    if total <= first + 2 * around + 1 + last + forthcoming:
+        return entries
+    current = next((i for i, e in enumerate(entries) if e.page_id == current_page_id), None)
+    shown = set(range(min(first, total)))
+    shown.update(range(max(total - last, 0), total))
+    start = 0
+    if current is not None:
+        shown.update(range(max(current - around, 0), min(current + around + 1, total)))
+        start = current + 1
+    if forthcoming:
+        upcoming = (i for i in range(start, total) if entries[i].is_forthcoming)
+        for _, index in zip(range(forthcoming), upcoming, strict=False):
+            shown.add(index)
+    window: list[SeriesEntry | Gap] = []
+    index = 0
+    while index < total:
+        if index in shown:
+            window.append(entries[index])
+            index += 1
+            continue
+        end = index
+        while end + 1 < total and end + 1 not in shown:
+            end += 1
+        if end == index:  # one entry left out: show it rather than an ellipsis
+            window.append(entries[index])
+        else:
+            window.append(Gap(end - index + 1, entries[index].position, entries[end].position))
+        index = end + 1
+    return tuple(window)
 
 
 # --- Internals ----------------------------------------------------------------------------------
@@ -289,6 +368,23 @@ def _forthcoming_entry(page: Page, position: int, label: str, title: str) -> Ser
         first_published_at=None,
         last_published_at=None,
     )
+
+
+def _routed_series(page: Page, request: HttpRequest | None) -> SeriesPage | None:
+    """The live series Wagtail routed ``request`` through to ``page``, if it did: the page the
+    lookup of ``get_series_for_part`` would find, loaded already (no query)."""
+    series = getattr(request, SeriesPage.ROUTED_SERIES_ATTRIBUTE, None)
+    is_part = isinstance(page, SeriesPartMixin)  # (not narrowed: page is still a Page)
+    if (
+        isinstance(series, SeriesPage)
+        and is_part
+        and series.live
+        and page.path
+        and page.depth == series.depth + 1
+        and page.path[: -Page.steplen] == series.path
+    ):
+        return series
+    return None
 
 
 def _position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:

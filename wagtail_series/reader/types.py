@@ -60,6 +60,11 @@ class SeriesEntry:
     def is_forthcoming(self) -> bool:
         return self.status is EntryStatus.FORTHCOMING
 
+    @property
+    def is_gap(self) -> bool:
+        """False: an entry, not a ``Gap`` in a table-of-contents window (``toc_window``)."""
+        return False
+
 
 @dataclass(frozen=True, slots=True)
 class SeriesOutline:

@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.utils.safestring import SafeString
 from wagtail.models import Page
 
 from .. import reader, structured_data
+from ..conf import series_settings, toc_window_setting
 from ..models import SeriesPage
 
 register = template.Library()
@@ -45,15 +48,77 @@ def get_series_position(
     return reader.get_part_position(page, request) if page is not None else None
 
 
+Window = dict[str, int] | bool | None
+
+
+@register.simple_tag(takes_context=True)
+def get_series_toc(
+    context: template.Context, page: Page | None = None, window: Window = None
+) -> list[reader.SeriesEntry | reader.Gap]:
+    """``{% get_series_toc [page] [window=...] as items %}``: what ``series_toc`` lists, as
+    entries and ``Gap``s (``item.is_gap``), for a template of your own."""
+    return _toc(context, page, window)["items"]
+
+
 @register.inclusion_tag("wagtail_series/includes/toc.html", takes_context=True)
-def series_toc(context: template.Context, page: Page | None = None) -> dict[str, Any]:
-    """``{% series_toc [page] %}``: the table of contents, the current part marked."""
-    page, _ = _page_and_request(context, page)
+def series_toc(
+    context: template.Context, page: Page | None = None, window: Window = None
+) -> dict[str, Any]:
+    """``{% series_toc [page] [window=...] %}``: the table of contents, the current part marked.
+
+    On a part page, a window of it (``TOC_WINDOW``): the first parts, those around the current
+    one, the next forthcoming ones and the last, gaps shown as an ellipsis with a link to the
+    series page. On the series page, every part, ``SERIES_PAGE_SIZE`` a page (``?page=N``).
+    ``window`` overrides: a dict of some of ``first``, ``around``, ``last``, ``forthcoming``
+    (the others from ``TOC_WINDOW``), or ``False`` for every part on one page.
+    """
+    return _toc(context, page, window)
+
+
+def _toc(context: template.Context, page: Page | None, window: Window) -> dict[str, Any]:
+    page, request = _page_and_request(context, page)
+    outline = get_series_outline(context, page)
+    current_page_id = page.pk if page is not None else None
+    toc_page = None
+    if outline is None:
+        items: tuple[reader.SeriesEntry | reader.Gap, ...] = ()
+    elif window is False:
+        items = outline.entries
+    elif window is None and isinstance(page, SeriesPage):
+        toc_page = _toc_page(outline, request)
+        items = tuple(toc_page.object_list) if toc_page is not None else outline.entries
+    else:
+        if window is True or window == "":
+            window = None
+        if window is not None and not isinstance(window, dict):
+            raise template.TemplateSyntaxError(
+                f"series_toc: window must be a dict or False, not {window!r}"
+            )
+        settings = toc_window_setting(window)
+        items = (
+            outline.entries
+            if settings is None
+            else reader.toc_window(outline, current_page_id, **settings)
+        )
     return {
-        "outline": get_series_outline(context, page),
-        "current_page_id": page.pk if page is not None else None,
-        "request": context.get("request"),
+        "outline": outline,
+        "items": list(items),
+        "windowed": any(item.is_gap for item in items),
+        "toc_page": toc_page,
+        "current_page_id": current_page_id,
+        "request": request,
     }
+
+
+def _toc_page(outline: reader.SeriesOutline, request: Any) -> PaginatorPage | None:
+    """The page of the series page's table of contents ``request`` asks for (``?page=N``), or
+    None when it fits on one page. As Django's ``Paginator.get_page``: a page number that isn't
+    one gives the first page, one past the end the last (never an error)."""
+    size = series_settings.SERIES_PAGE_SIZE
+    if size is None or len(outline.entries) <= size:
+        return None
+    number = request.GET.get("page") if request is not None else None
+    return Paginator(outline.entries, size).get_page(number)
 
 
 @register.inclusion_tag("wagtail_series/includes/part_label.html", takes_context=True)
@@ -75,10 +140,14 @@ def series_head(context: template.Context, page: Page | None = None) -> dict[str
     page, request = _page_and_request(context, page)
     position = None
     outline = None
+    toc_links: dict[str, str] = {}
     json_ld: SafeString | str = ""
     if isinstance(page, SeriesPage):
         outline = reader.get_series_outline(page, request)
         json_ld = structured_data.json_ld_script(structured_data.series_data(outline, request))
+        toc_page = _toc_page(outline, request)
+        if toc_page is not None and outline.url:
+            toc_links = _toc_page_links(outline.url, toc_page)
     elif page is not None:
         position = reader.get_part_position(page, request)
         if position is not None:
@@ -86,10 +155,25 @@ def series_head(context: template.Context, page: Page | None = None) -> dict[str
             json_ld = structured_data.json_ld_script(structured_data.part_data(position, request))
     return {
         "position": position,
+        "toc_links": toc_links,
         "json_ld": json_ld,
         "feeds": _feed_links(outline, request),
         "request": request,
     }
+
+
+def _toc_page_links(url: str, toc_page: PaginatorPage) -> dict[str, str]:
+    """``canonical``, ``prev`` and ``next`` for a page of the series page's table of contents."""
+
+    def href(number: int) -> str:
+        return url if number == 1 else f"{url}?page={number}"
+
+    links = {"canonical": href(toc_page.number)}
+    if toc_page.has_previous():
+        links["prev"] = href(toc_page.previous_page_number())
+    if toc_page.has_next():
+        links["next"] = href(toc_page.next_page_number())
+    return links
 
 
 def _feed_links(outline: reader.SeriesOutline | None, request: Any) -> list[dict[str, str]]:
