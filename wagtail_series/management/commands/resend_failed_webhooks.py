@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,21 +32,23 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="List what would be sent; send nothing."
         )
 
-    def handle(self, *args: Any, since: str | None = None, dry_run: bool = False, **options: Any):
+    def handle(
+        self, *args: Any, since: str | None = None, dry_run: bool = False, **options: Any
+    ) -> None:
         deliveries = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED)
         if since:
             deliveries = deliveries.filter(created_at__gte=self._parse_since(since))
-        deliveries = list(deliveries.order_by("created_at", "id"))
+        to_send = list(deliveries.order_by("created_at", "id"))
         if dry_run:
-            self.stdout.write(f"{_plural(len(deliveries))} would be sent again:")
-            for delivery in deliveries:
+            self.stdout.write(f"{_plural(len(to_send))} would be sent again:")
+            for delivery in to_send:
                 self.stdout.write(
                     f"  {delivery.created_at:%Y-%m-%d %H:%M} {delivery.event} -> "
                     f"{delivery.endpoint_url} ({delivery.attempts} attempts: "
                     f"{delivery.last_error or delivery.response_code})"
                 )
             return
-        ids = [delivery.pk for delivery in deliveries]
+        ids = [delivery.pk for delivery in to_send]
         # A new round of attempts for each.
         WebhookDelivery.objects.filter(pk__in=ids).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, updated_at=timezone.now()
@@ -61,13 +64,13 @@ class Command(BaseCommand):
             summary += f", {pending} queued"
         self.stdout.write(summary)
 
-    def _parse_since(self, value: str) -> Any:
+    def _parse_since(self, value: str) -> datetime:
         moment = parse_datetime(value)
         if moment is None:
             day = parse_date(value)
             if day is None:
                 raise CommandError(f"--since: not an ISO 8601 date or datetime: {value!r}")
-            moment = timezone.datetime.combine(day, timezone.datetime.min.time())
+            moment = datetime.combine(day, datetime.min.time())
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         return moment
