@@ -57,9 +57,10 @@ test-wagtail74: $(VENV74)/bin/.installed ## Run the suite on Wagtail 7.4 LTS (in
 test-swapped-page-model: install ## Run the suite with Wagtail 8's page model swapped (WAGTAIL_PAGE_MODEL)
 	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
-lint: install ## ruff check
+lint: install ## ruff check, ruff format --check, and the type check (mypy on wagtail_series)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check wagtail_series tests example_site bench scripts
+	$(BIN)/mypy
 
 format: install ## ruff format and fix imports
 	$(BIN)/ruff check --fix --select I .

@@ -16,10 +16,11 @@ changes nothing readers see.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.models import PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -27,6 +28,9 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from . import propagation
 from .compat import get_page_model
 from .models import SeriesPage, SeriesPartMixin, get_part_models
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
 
 def _subject(page: Any) -> Any:
@@ -64,8 +68,11 @@ def on_series_page_pre_save(sender: Any, instance: Any, raw: bool = False, **kwa
     if raw or instance.pk is None or not isinstance(instance, SeriesPartMixin):
         return
     if propagation.propagation_enabled():
-        instance._wagtail_series_before = (
-            type(instance).objects.filter(pk=instance.pk).values(*_ANNOUNCEMENT).first()
+        # A part type is a page type: its manager is the page model's `objects`.
+        part_type = cast("type[Page]", type(instance))
+        # Set in the instance's __dict__, where on_series_page_saved pops it.
+        instance.__dict__["_wagtail_series_before"] = (
+            part_type.objects.filter(pk=instance.pk).values(*_ANNOUNCEMENT).first()
         )
 
 
@@ -213,7 +220,8 @@ def register_signal_handlers() -> None:
     page_unpublished.connect(on_page_unpublished, dispatch_uid="wagtail_series_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="wagtail_series_moved")
     page_slug_changed.connect(on_page_slug_changed, dispatch_uid="wagtail_series_slug_changed")
-    for model in {SeriesPage, *get_part_models()}:
+    page_types: set[type[Model]] = {SeriesPage, *get_part_models()}
+    for model in page_types:
         uid = f"wagtail_series_{model._meta.label_lower}"
         pre_save.connect(on_series_page_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(on_series_page_saved, sender=model, dispatch_uid=f"{uid}_saved")

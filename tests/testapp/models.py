@@ -1,5 +1,7 @@
 """A host site's own article page type, turned into a series part with the mixin."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -7,10 +9,16 @@ from wagtail.fields import RichTextField
 from wagtail_series.compat import get_page_model
 from wagtail_series.models import SeriesPartMixin
 
-Page = get_page_model()
+# The page model (swappable in Wagtail 8) is only known at runtime; the type checker sees Page.
+if TYPE_CHECKING:
+    from wagtail.models import Page
+else:
+    Page = get_page_model()
 
 
-class BlogPage(SeriesPartMixin, Page):
+# Wagtail's PageManager has no type information, so the Django plugin cannot resolve `objects`
+# and falls back to a Manager typed as this model (django-stubs issue 1023).
+class BlogPage(SeriesPartMixin, Page):  # type: ignore[django-manager-missing]
     summary = models.CharField(max_length=255, blank=True)
     body = RichTextField(blank=True)
 

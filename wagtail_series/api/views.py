@@ -212,7 +212,10 @@ class SeriesAPIViewSet(BaseAPIViewSet):
     def detail_url(self, request: HttpRequest, pk: int) -> str:
         # Reverse within the namespace this endpoint was registered under on the host's router
         # (the router's own lookup would pick the pages endpoint: a series is a page).
-        namespace = request.resolver_match.namespace
+        match = request.resolver_match
+        if match is None:
+            raise RuntimeError("detail_url() needs a request routed to this endpoint.")
+        namespace = match.namespace
         return get_full_url(request, reverse(f"{namespace}:detail", args=[pk]))
 
     def validators(

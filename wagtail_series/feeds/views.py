@@ -181,7 +181,10 @@ def _cover_image_url(series: SeriesPage, request: HttpRequest) -> str | None:
     if not series.cover_image_id:
         return None
     try:
-        rendition = series.cover_image.get_rendition(COVER_IMAGE_FILTER)
+        image = series.cover_image
+        if image is None:
+            return None
+        rendition = image.get_rendition(COVER_IMAGE_FILTER)
     except Exception:  # a missing or broken file must not take the feed down
         return None
     return request.build_absolute_uri(rendition.url)

@@ -16,10 +16,12 @@ from ..admin.panels import SeriesPartContextPanel
 from ..api_fields import SeriesInfoField, StreamFieldHTMLField
 from ..compat import get_page_model
 
+# The page model (swappable in Wagtail 8) is only known at runtime; the type checker sees Page.
 if TYPE_CHECKING:
     from wagtail.models import Page
-
-BasePage = get_page_model()
+    from wagtail.models import Page as BasePage
+else:
+    BasePage = get_page_model()
 
 
 class SeriesPartMixin(models.Model):
@@ -83,6 +85,13 @@ class SeriesPartMixin(models.Model):
     # The columns ``get_series_summary`` reads. The reader loads them, in bulk, for live parts only.
     SUMMARY_FIELDS: tuple[str, ...] = ("forthcoming_teaser",)
 
+    if TYPE_CHECKING:
+        # Columns of the page model every part type also subclasses (see ``get_part_models``),
+        # declared for the type checker only: it sees this mixin as a plain abstract model.
+        live: bool
+        path: str
+        title: str
+
     class Meta:
         abstract = True
 
@@ -95,7 +104,9 @@ class SeriesPartMixin(models.Model):
         return self.forthcoming_teaser
 
 
-class SeriesPart(SeriesPartMixin, BasePage):
+# Wagtail's PageManager has no type information, so the Django plugin cannot resolve `objects`
+# and falls back to a Manager typed as this model (django-stubs issue 1023).
+class SeriesPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-missing]
     """A ready-made part page: an intro and a body of headings, rich text and quotes."""
 
     intro = models.TextField(_("intro"), blank=True)

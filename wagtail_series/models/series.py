@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,11 @@ from ..admin.panels import SeriesContentsPanel
 from ..compat import get_page_model
 from .parts import get_part_models, part_content_type_ids
 
-BasePage = get_page_model()
+# The page model (swappable in Wagtail 8) is only known at runtime; the type checker sees Page.
+if TYPE_CHECKING:
+    from wagtail.models import Page as BasePage
+else:
+    BasePage = get_page_model()
 
 
 class SeriesStatus(models.TextChoices):

@@ -186,14 +186,14 @@ def _part_pages_many(
         content_type = ContentType.objects.get_for_model(model)
         queryset = (
             # (Keyed by the page content type's id, which the subquery holds.)
-            _annotated_part_queryset(model, get_default_page_content_type().pk)
+            _annotated_part_queryset(model, get_default_page_content_type().pk)  # type: ignore[arg-type]  # mypy#11470
             .filter(children)
             # Exact type only: a subclass of a part type is queried as its own model.
             .filter(content_type=content_type)
         )
         annotations = ["_series_scheduled_at"]
         whole_fields = _page_fields(model, defer_streamfields) if whole_live_rows else None
-        if whole_fields is not None and _loads_plainly(model, tuple(whole_fields)):
+        if whole_fields is not None and _loads_plainly(model, tuple(whole_fields)):  # type: ignore[arg-type]  # mypy#11470
             loaded = _load_pages(
                 model, queryset, whole_fields, annotations, not_live_fields=_PART_FIELDS
             )
@@ -204,6 +204,11 @@ def _part_pages_many(
     for series_pages in pages.values():
         series_pages.sort(key=lambda p: p.path)
     return pages
+
+
+# The functools.cache functions below take a page type. As Wagtail ships no type information,
+# Page is Any to mypy, and mypy finds no type[Any] Hashable (python/mypy#11470): their callers
+# ignore that error (arg-type, "mypy#11470").
 
 
 @functools.cache
@@ -257,7 +262,7 @@ def _load_pages(
     With ``not_live_fields`` (plain loading only), a row that isn't live keeps only those fields
     and the annotations: the rest of its row is its draft. The others are marked ``_WHOLE``.
     """
-    if not _loads_plainly(model, tuple(fields)):
+    if not _loads_plainly(model, tuple(fields)):  # type: ignore[arg-type]  # mypy#11470
         if not_live_fields is not None:
             # .only() can't trim rows: it would load the drafts of parts that aren't live.
             raise ValueError(f"{model.__name__} pages can't be loaded with trimmed rows.")
@@ -271,7 +276,8 @@ def _load_pages(
                 row[_WHOLE] = True
             else:
                 row = {name: row[name] for name in kept}
-        page = model.__new__(model)
+        # mypy takes a type[Any]'s __new__ for type.__new__ (Page is Any: Wagtail is untyped).
+        page = model.__new__(model)  # type: ignore[call-overload]
         page._state = ModelState()
         page._state.adding, page._state.db = False, db
         page.__dict__.update(row)

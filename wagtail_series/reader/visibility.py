@@ -65,14 +65,14 @@ def viewer_key(request: HttpRequest) -> str:
     passed = (
         session.get(PageViewRestriction.passed_view_restrictions_session_key, []) if session else []
     )
-    authenticated = bool(user is not None and user.is_authenticated)
-    groups = (
-        sorted(user.groups.values_list("id", flat=True))
-        if authenticated and not user.is_superuser
-        else []
-    )
-    superuser = bool(authenticated and user.is_superuser)
-    return f"user:{user.pk if authenticated else ''}:{superuser}:{groups}:{sorted(passed)}"
+    user_id: object = ""
+    superuser = False
+    groups: list[int] = []
+    if user is not None and user.is_authenticated:
+        user_id, superuser = user.pk, bool(user.is_superuser)
+        if not superuser:
+            groups = sorted(user.groups.values_list("id", flat=True))
+    return f"user:{user_id}:{superuser}:{groups}:{sorted(passed)}"
 
 
 def visible_series(
@@ -82,7 +82,8 @@ def visible_series(
 
     ``queryset`` narrows the candidates (default: every series). One query for the restrictions.
     """
-    queryset = (queryset if queryset is not None else SeriesPage.objects.all()).live()
+    # filter(live=True) is PageQuerySet.live(), on any QuerySet of series.
+    queryset = (queryset if queryset is not None else SeriesPage.objects.all()).filter(live=True)
     # Only restrictions at or above some series decide whether a series is visible.
     restrictions = (
         PageViewRestriction.objects.filter(

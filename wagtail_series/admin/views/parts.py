@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
@@ -49,7 +50,7 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
     """The Series index (see ``modeladmin``): where the form returns, unless given ``?next=``."""
     index_label = gettext_lazy("Series")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.series = get_series_or_404(kwargs["series_id"])
         if not can_add_part(request.user, self.series):
             raise PermissionDenied
@@ -64,12 +65,16 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
             return ""
 
     @cached_property
-    def success_url(self) -> str:
+    def return_url(self) -> str:
+        """Where the form returns: ``?next=``, else the Series index, else the dashboard."""
         return (
             get_valid_next_url_from_request(self.request)
             or self.index_url
             or reverse("wagtailadmin_home")
         )
+
+    def get_success_url(self) -> str:
+        return self.return_url
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "part_models": self.part_models}
@@ -91,7 +96,7 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
         context.update(
             series=self.series,
             outline=reader.get_editor_outline(self.series, self.request),
-            cancel_url=self.success_url,
+            cancel_url=self.return_url,
             action_url=self.request.get_full_path(),
             media=context["form"].media,
         )
@@ -129,4 +134,4 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
                 _("The expected date, %(date)s, is in the past: the part is listed as overdue.")
                 % {"date": formats.date_format(data["expected_date"], "DATE_FORMAT")},
             )
-        return redirect(self.success_url)
+        return redirect(self.return_url)

@@ -16,7 +16,7 @@ page type using ``SeriesPartMixin``, whose type grapple builds, gets ``seriesInf
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import graphene
 from grapple.registry import registry
@@ -30,6 +30,10 @@ from ...models import SeriesPage, SeriesPart
 from ...models import SeriesStatus as SeriesStatusChoices
 from ...reader import EntryStatus, PartPosition
 from .loaders import get_loader
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from graphene_django import DjangoObjectType
 
 # The dotted path a host page type names in its `graphql_interfaces` to get `seriesInfo`.
 SERIES_PART_INTERFACE = "wagtail_series.contrib.grapple.types.SeriesPartInterface"
@@ -250,7 +254,7 @@ def _visible_parent(page: Any, info: Any) -> Any:
     return parent if get_loader(info).may_see(parent) else None
 
 
-def build_page_types(prefix: str = "") -> dict[type, type]:
+def build_page_types(prefix: str = "") -> dict[type[Model], type[DjangoObjectType]]:
     """The graphene types of SeriesPage and SeriesPart, by model.
 
     Their model fields are an allow-list (only ``id``); the rest comes from grapple's page
