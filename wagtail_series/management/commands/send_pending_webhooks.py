@@ -11,6 +11,7 @@ does).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -115,13 +116,13 @@ class Command(BaseCommand):
             summary += f", {pending} queued or to retry"
         return summary
 
-    def _parse_since(self, value: str) -> Any:
+    def _parse_since(self, value: str) -> datetime:
         moment = parse_datetime(value)
         if moment is None:
             day = parse_date(value)
             if day is None:
                 raise CommandError(f"--since: not an ISO 8601 date or datetime: {value!r}")
-            moment = timezone.datetime.combine(day, timezone.datetime.min.time())
+            moment = datetime.combine(day, time.min)
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         return moment
