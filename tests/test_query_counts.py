@@ -50,19 +50,43 @@ def test_series_page_queries_do_not_grow_with_the_series(
         response = client.get(series.url)
     assert response.status_code == 200
     assert response.content.count(b"series-toc__entry--") == parts - 1  # all but the private part
+    # Its cache tag comes with it, at no query (counted above).
+    assert response["Cache-Tag"] == f"wagtail-series-{series.pk}"
 
 
 @pytest.mark.parametrize("parts", [3, 300])
 def test_part_page_queries_do_not_grow_with_the_series(
     home, client, parts, django_assert_num_queries
 ):
-    _, part = build_series(home, parts)
+    series, part = build_series(home, parts)
     client.get(part.url)
     with django_assert_num_queries(PART_PAGE_QUERIES):
         response = client.get(part.url)
     assert response.status_code == 200
     assert b"Part 1 of " in response.content
     assert response.content.count(b"series-forthcoming-link") == 1
+    # Its series' cache tag, read from what rendering memoised: no query (counted above).
+    assert response["Cache-Tag"] == f"wagtail-series-{series.pk}"
+
+
+@pytest.mark.parametrize("parts", [3, 300])
+def test_a_host_part_type_is_tagged_at_no_query(home, client, parts):
+    series, _ = build_series(home, parts)
+    blog = reload(series).get_children().type(BlogPage).first().specific
+    client.get(blog.url)
+    with CaptureQueriesContext(connection) as tagged:
+        response = client.get(blog.url)
+    assert response["Cache-Tag"] == f"wagtail-series-{series.pk}"
+    # The same page with tagging off: the tag costs nothing.
+    from django.test import override_settings
+
+    with (
+        override_settings(WAGTAIL_SERIES={"CACHE_TAG_HEADER": None}),
+        CaptureQueriesContext(connection) as untagged,
+    ):
+        response = client.get(blog.url)
+    assert "Cache-Tag" not in response
+    assert len(tagged) == len(untagged)
 
 
 def test_group_restrictions_cost_the_same_for_3_and_300_parts(home, client, django_user_model):
