@@ -59,13 +59,15 @@ def test_series_page_queries_do_not_grow_with_the_series(
         with django_assert_num_queries(SERIES_PAGE_QUERIES):
             response = client.get(series.url + "?page=2")
         assert response.content.count(b"series-toc__entry--") == parts - 1 - SERIES_PAGE_SIZE
+    # Its cache tag comes with it, at no query (counted above).
+    assert response["Cache-Tag"] == f"wagtail-series-{series.pk}"
 
 
 @pytest.mark.parametrize("parts", [3, 300])
 def test_part_page_queries_do_not_grow_with_the_series(
     home, client, parts, django_assert_num_queries
 ):
-    _, part = build_series(home, parts)
+    series, part = build_series(home, parts)
     client.get(part.url)
     with django_assert_num_queries(PART_PAGE_QUERIES):
         response = client.get(part.url)
@@ -75,6 +77,28 @@ def test_part_page_queries_do_not_grow_with_the_series(
     # The table of contents is a window: its size doesn't grow with the series either.
     assert response.content.count(b'class="series-toc__entry ') == WINDOW_ENTRIES[parts]
     assert response.content.count(b'class="series-toc__gap"') == (parts > 3)
+    # Its series' cache tag, read from what rendering memoised: no query (counted above).
+    assert response["Cache-Tag"] == f"wagtail-series-{series.pk}"
+
+
+@pytest.mark.parametrize("parts", [10, 300])  # build_series adds a BlogPage from 8 parts on
+def test_a_host_part_type_is_tagged_at_no_query(home, client, parts):
+    series, _ = build_series(home, parts)
+    blog = reload(series).get_children().type(BlogPage).first().specific
+    client.get(blog.url)
+    with CaptureQueriesContext(connection) as tagged:
+        response = client.get(blog.url)
+    assert response["Cache-Tag"] == f"wagtail-series-{series.pk}"
+    # The same page with tagging off: the tag costs nothing.
+    from django.test import override_settings
+
+    with (
+        override_settings(WAGTAIL_SERIES={"CACHE_TAG_HEADER": None}),
+        CaptureQueriesContext(connection) as untagged,
+    ):
+        response = client.get(blog.url)
+    assert "Cache-Tag" not in response
+    assert len(tagged) == len(untagged)
 
 
 def test_group_restrictions_cost_the_same_for_3_and_300_parts(home, client, django_user_model):

@@ -18,6 +18,7 @@ from wagtail.blocks import RichTextBlock
 from wagtail.rich_text import expand_db_html
 
 from . import surface_hooks
+from .frontend_cache.tags import add_request_tags, series_tag
 
 try:  # Wagtail 8 (its wagtail.api.v2.utils loads the page model on import: too early here)
     from wagtail.api.utils import get_full_url
@@ -54,6 +55,11 @@ class SeriesInfoField(Field):
         request = self.context.get("request")
         get_part_position = surface_hooks.registered(surface_hooks.PART_POSITION)
         position = get_part_position(page, request)
+        # The response shows this series: its tag, for CacheTagMiddleware (no query: placing the
+        # part memoised its series on the request).
+        series = surface_hooks.registered(surface_hooks.PART_SERIES)(page, request)
+        if series is not None:
+            add_request_tags(request, [series_tag(series.pk)])
         return part_series_data(position, request) if position is not None else None
 
 

@@ -1,10 +1,11 @@
 """The call-time link between surfaces that models declare and the code behind them.
 
-Models declare two surfaces in their class bodies whose work needs the reader: ``SeriesPage``'s
-feed routes (``feed/``, ``feed/atom/``, ``feed/json/``) and the ``series`` field of
-``SeriesPartMixin.api_fields``. The reader imports the models, so no module the models import may
-import the reader: that would be an import circle, and whichever module of it a host site imports
-first (say ``wagtail_series.api_fields`` from its own models) would find the other half-initialised.
+Models declare surfaces in their class bodies whose work needs the reader: ``SeriesPage``'s feed
+routes (``feed/``, ``feed/atom/``, ``feed/json/``), the ``series`` field of
+``SeriesPartMixin.api_fields`` and the cache tag ``SeriesPartMixin.serve`` adds (its series). The
+reader imports the models, so no module the models import may import the reader: that would be an
+import circle, and whichever module of it a host site imports first (say
+``wagtail_series.api_fields`` from its own models) would find the other half-initialised.
 
 So ``wagtail_hooks`` (which Wagtail imports once every model is loaded, and which imports the
 reader and the feeds normally) registers the implementations under the private hook names below,
@@ -29,6 +30,10 @@ SERVE_FEED = "wagtail_series_serve_feed"
 
 PART_POSITION = "wagtail_series_part_position"
 """``(page, request) -> PartPosition | None``: ``reader.get_part_position``."""
+
+PART_SERIES = "wagtail_series_part_series"
+"""``(page, request) -> SeriesPage | None``: ``reader.get_part_series`` (the cache tag of a part
+page and of its pages-API detail)."""
 
 
 def registered(name: str) -> Callable[..., Any]:

@@ -18,10 +18,11 @@ from .admin.views.webhooks import WebhookDeliveryViewSet
 from .feeds.views import hide_private_feeds, serve_series_feed
 from .rich_text import SeriesPageLinkHandler
 
-# --- Surfaces that models declare: feed routes, the `series` API field -----------------------
+# --- Surfaces that models declare: feed routes, the `series` API field, part pages' tags ----
 
 hooks.register(surface_hooks.SERVE_FEED, serve_series_feed)
 hooks.register(surface_hooks.PART_POSITION, reader.get_part_position)
+hooks.register(surface_hooks.PART_SERIES, reader.get_part_series)
 
 
 # Link handlers are registered per identifier and the last registration wins: run after

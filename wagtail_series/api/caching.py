@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import versions
+from ..frontend_cache.tags import ALL_SERIES_TAG, add_cache_tags, series_tag
 from ..models.versions import ALL_SERIES
 from ..reader import PUBLIC_VIEWER, viewer_key
 
@@ -67,7 +68,9 @@ def answers_conditional_requests(
     view: Callable[..., HttpResponseBase],
     respond: Callable[[HttpResponseBase, str, datetime], HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """Wrap a listing (no ``pk``) or detail view with ``answer_from_cache``."""
+    """Wrap a listing (no ``pk``) or detail view with ``answer_from_cache``. Every answer,
+    the full view's or a 304 from the cache, carries the cache tag a purge clears: the series'
+    for a detail, ``ALL_SERIES_TAG`` for the listing."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -78,6 +81,8 @@ def answers_conditional_requests(
             series_id = int(pk)
         else:
             return view(request, *args, **kwargs)
-        return answer_from_cache(request, series_id, respond) or view(request, *args, **kwargs)
+        response = answer_from_cache(request, series_id, respond) or view(request, *args, **kwargs)
+        tag = ALL_SERIES_TAG if series_id == ALL_SERIES else series_tag(series_id)
+        return add_cache_tags(response, [tag])
 
     return csrf_exempt(wrapper)

@@ -30,6 +30,7 @@ from wagtail.models import Site
 
 from .. import reader, versions
 from ..conf import series_settings
+from ..frontend_cache.tags import ALL_SERIES_TAG, add_cache_tags, series_tag
 from ..models import SeriesPage
 from ..models.versions import ALL_SERIES
 from .text import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, clean, plain_text
@@ -376,7 +377,9 @@ def _serve(
             cache.set(validators.cache_key, (response["Content-Type"], response.content), timeout)
         return response
 
-    return view(request)
+    # Every answer (200, 304, from the cache) carries the tag a purge of the series clears.
+    tag = ALL_SERIES_TAG if version_id == ALL_SERIES else series_tag(version_id)
+    return add_cache_tags(view(request), [tag])
 
 
 # --- Views ---------------------------------------------------------------------------------

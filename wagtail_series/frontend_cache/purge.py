@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from wagtail.contrib.frontend_cache.backends.azure import AzureBaseBackend
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+from wagtail.contrib.frontend_cache.backends.cloudflare import CloudflareBackend
+from wagtail.contrib.frontend_cache.backends.cloudfront import CloudfrontBackend
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 
 from .backends import TagPurgingBackend
@@ -112,9 +115,6 @@ def _guarded(name: str, function: Any, *args: Any) -> None:
 
 def accepts_wildcards(backend: BaseBackend) -> bool:
     """CloudFront and Azure take ``/memories/*`` as one invalidation path."""
-    from wagtail.contrib.frontend_cache.backends.azure import AzureBaseBackend
-    from wagtail.contrib.frontend_cache.backends.cloudfront import CloudfrontBackend
-
     return isinstance(backend, CloudfrontBackend | AzureBaseBackend)
 
 
@@ -123,8 +123,6 @@ def url_requests(backend: BaseBackend, urls: Iterable[str]) -> int:
     once per hostname the backend invalidates; Cloudflare sends 30 URLs a request, CloudFront
     and Azure one purge a batch, and every other backend (``purge_batch``'s fallback, HTTP) one
     request per URL."""
-    from wagtail.contrib.frontend_cache.backends.cloudflare import CloudflareBackend
-
     by_host: dict[str, int] = defaultdict(int)
     for url in set(urls):
         by_host[urlsplit(url).netloc] += 1

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.http import HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 
 from ..conf import series_settings
 
@@ -24,7 +24,9 @@ __all__ = [
     "ALL_SERIES_TAG",
     "TAG_PREFIX",
     "add_cache_tags",
+    "add_request_tags",
     "cache_tag_header",
+    "request_tags",
     "split_tags",
     "series_tag",
     "tag_separator",
@@ -82,3 +84,31 @@ def add_cache_tags(response: Response, tags: Iterable[str]) -> Response:
     existing = split_tags(response.headers.get(header, ""))
     response.headers[header] = tag_separator(header).join(dict.fromkeys([*existing, *new]))
     return response
+
+
+# Tags recorded on a request by code that can't reach the response (the ``series`` field of
+# Wagtail's pages API), added to the response by ``middleware.CacheTagMiddleware``.
+_REQUEST_ATTRIBUTE = "_wagtail_series_cache_tags"
+
+
+def _http_request(request: Any) -> Any:
+    # A DRF Request wraps the HttpRequest the middleware sees.
+    return getattr(request, "_request", request)
+
+
+def add_request_tags(request: HttpRequest | Any, tags: Iterable[str]) -> None:
+    """Record ``tags`` for the response to ``request`` (a Django or DRF request), for
+    ``CacheTagMiddleware`` to add. Does nothing without a request or when tagging is off."""
+    if request is None or cache_tag_header() is None:
+        return
+    request = _http_request(request)
+    recorded = getattr(request, _REQUEST_ATTRIBUTE, None)
+    if recorded is None:
+        recorded = {}
+        setattr(request, _REQUEST_ATTRIBUTE, recorded)
+    recorded.update(dict.fromkeys(tags))
+
+
+def request_tags(request: HttpRequest | Any) -> list[str]:
+    """The tags recorded on ``request`` by ``add_request_tags``, in order."""
+    return list(getattr(_http_request(request), _REQUEST_ATTRIBUTE, None) or ())

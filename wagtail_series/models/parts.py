@@ -12,9 +12,11 @@ from wagtail.fields import StreamField
 from wagtail.models import get_page_models
 from wagtail.search import index
 
+from .. import surface_hooks
 from ..admin.panels import SeriesPartContextPanel
 from ..api_fields import SeriesInfoField, StreamFieldHTMLField
 from ..compat import get_page_model
+from ..frontend_cache.tags import add_cache_tags, cache_tag_header, series_tag
 
 # The page model (swappable in Wagtail 8) is only known at runtime; the type checker sees Page.
 if TYPE_CHECKING:
@@ -95,6 +97,21 @@ class SeriesPartMixin(models.Model):
     class Meta:
         abstract = True
 
+    def serve(self, request, *args, **kwargs):
+        """The page, with its series' cache tag (``CACHE_TAG_HEADER``) when it is a part of a
+        live series. A page type overriding ``serve`` keeps the tag by calling ``super()``."""
+        # A mixin of page types: Page.serve follows in the MRO (the checker sees a plain model).
+        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        if cache_tag_header() is None or getattr(request, "is_preview", False):
+            return response
+        if getattr(response, "is_rendered", True):
+            _tag_part_response(self, request, response)
+        else:
+            # A TemplateResponse renders after this returns, and rendering places the part in
+            # its series (the reader memoises that on the request): read it then, for free.
+            response.add_post_render_callback(lambda r: _tag_part_response(self, request, r))
+        return response
+
     def get_series_summary(self) -> str:
         """A short plain-text summary of this part, for feeds. Only ever asked of live parts.
 
@@ -150,6 +167,13 @@ class SeriesPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
 
     def get_series_summary(self) -> str:
         return self.intro or self.forthcoming_teaser
+
+
+def _tag_part_response(page: SeriesPartMixin, request, response) -> None:
+    # reader.get_part_series, through a surface hook: the reader imports this module.
+    series = surface_hooks.registered(surface_hooks.PART_SERIES)(page, request)
+    if series is not None:
+        add_cache_tags(response, [series_tag(series.pk)])
 
 
 def get_part_models() -> list[type[Page]]:

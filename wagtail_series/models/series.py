@@ -19,6 +19,7 @@ from .. import surface_hooks
 from ..admin.forms import SeriesPageForm
 from ..admin.panels import SeriesContentsPanel
 from ..compat import get_page_model
+from ..frontend_cache.tags import add_cache_tags, series_tag
 from .parts import get_part_models, part_content_type_ids
 
 # The page model (swappable in Wagtail 8) is only known at runtime; the type checker sees Page.
@@ -128,6 +129,13 @@ class SeriesPage(RoutablePageMixin, BasePage):
 
     def get_cached_paths(self) -> list[str]:
         return ["/", *self.FEED_PATHS.values()]
+
+    def serve(self, request, *args, **kwargs):
+        """The page or one of its feeds, with this series' cache tag (``CACHE_TAG_HEADER``)."""
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            add_cache_tags(response, [series_tag(self.pk)])
+        return response
 
     # The routes' views are feeds.views.serve_series_feed, found when a feed is asked for: the
     # feeds import the reader, which imports this module (see wagtail_series.surface_hooks).

@@ -6,9 +6,10 @@ Signal handlers (``signal_handlers.py``) translate Wagtail's and Django's events
 1. It bumps each series' ``SeriesVersion`` in the caller's transaction, so HTTP validators and
    cached feeds change atomically with the content and never for a change that is rolled back.
 2. For the events readers can notice (``PROPAGATED_EVENTS``), once the transaction commits, it
-   hands the change to ``tasks.propagate_changes``: purge the frontend cache (every page that
-   shows the series, its feeds and API URLs, in one batch) and send the webhooks. Nothing is
-   sent for a rolled-back change, and nothing here can fail or undo the change itself.
+   hands the change to ``tasks.propagate_changes``: purge the frontend cache (by the series'
+   cache tags where the backend can, else every page that shows the series, its feeds and API
+   URLs, in one batch) and send the webhooks. Nothing is sent for a rolled-back change, and
+   nothing here can fail or undo the change itself.
 
 Changes are gathered per *batch*: one HTTP request (an editor's publish saves the page several
 times and sends several signals: one purge, one webhook per endpoint), or a ``batch()`` block.

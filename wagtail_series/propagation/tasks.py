@@ -21,7 +21,8 @@ id (``X-Wagtail-Series-Delivery``), the same on every attempt.
 
 What the work is lives in ``propagation``: the batch (``change.ChangeSet``, received as JSON),
 the changed series as readers see them now (``snapshot``), the URLs to purge (``urls``) and the
-webhook bodies (``payloads``).
+webhook bodies (``payloads``); how a backend purges them (by tag or by URL) in
+``frontend_cache.purge``.
 """
 
 from __future__ import annotations
@@ -34,15 +35,16 @@ from django.db import connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task, task_backends
-from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
+from wagtail.contrib.frontend_cache.utils import get_backends
 
 from .. import webhooks
 from ..conf import series_settings
+from ..frontend_cache.purge import purge_series
 from ..models import WebhookDelivery
 from .change import ChangeSet
 from .payloads import webhook_payloads
 from .snapshot import Snapshot
-from .urls import purge_urls
+from .urls import purge_plan
 
 __all__ = [
     "claimable",
@@ -87,7 +89,15 @@ def _propagate(description: dict[str, Any]) -> None:
     change_set = ChangeSet.from_json(description)
     snapshot = Snapshot.load(change_set.series_ids)
     if get_backends():
-        PurgeBatch(purge_urls(change_set, snapshot)).purge()
+        # By tag where a backend can (one request for the batch, plus the stale URLs), one
+        # Wagtail PurgeBatch of every URL elsewhere (see frontend_cache.purge).
+        plan = purge_plan(change_set, snapshot)
+        purge_series(
+            change_set.series_ids,
+            plan.urls,
+            stale_urls=plan.stale_urls,
+            series_page_urls=plan.series_page_urls,
+        )
     endpoints = webhooks.endpoints()
     if not endpoints:
         return

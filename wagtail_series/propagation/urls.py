@@ -11,12 +11,14 @@ page are added here too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
 from ..conf import series_settings
+from ..frontend_cache import middleware
 from ..models import SeriesPage
 from .change import ChangeSet, Move
 
@@ -27,9 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SITE_FEED_URL_NAMES",
+    "PurgePlan",
     "api_urls",
     "moved_urls",
     "page_url",
+    "purge_plan",
     "purge_urls",
     "series_urls",
     "site_feed_paths",
@@ -130,6 +134,45 @@ def purge_urls(change_set: ChangeSet, snapshot: Snapshot) -> set[str]:
     batch.add_urls(change_set.stale_urls)
     batch.add_urls(old_url for old_url, _new in moved_urls(change_set.moves, batch.urls))
     return batch.urls
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """What ``frontend_cache.purge.purge_series`` is given for one batch."""
+
+    urls: tuple[str, ...]
+    """Every URL to purge (``purge_urls``): a backend that can't purge by tag gets them all."""
+    stale_urls: tuple[str, ...]
+    """Those of them whose response carries no tag of the changed series (any more): a
+    backend that purges by tag gets these by URL, besides the tags."""
+    series_page_urls: tuple[str, ...]
+    """The changed series' pages, for wildcard paths (CloudFront, Azure)."""
+
+
+def purge_plan(change_set: ChangeSet, snapshot: Snapshot) -> PurgePlan:
+    """``purge_urls``, split by whether a response carries the changed series' tags now.
+
+    Tagged (see ``frontend_cache.tags``): a public series' page and feeds, its public parts'
+    pages, its REST detail, the REST listing and site-wide feeds, and, when
+    ``CacheTagMiddleware`` is installed, the pages API's detail of its public parts. Everything
+    else purge_urls names is stale for a tag backend: URLs the change left behind (an
+    unpublished part, the old URLs of a moved page), the live parts readers can't open (their
+    answer is Wagtail's login or password page, not tagged) and the parts of a series readers
+    can't see."""
+    urls = purge_urls(change_set, snapshot)
+    tagged: set[str] = set()
+    pages_api_tagged = middleware.is_installed()
+    for series in snapshot.public_series.values():
+        parts = snapshot.public_parts.get(series.pk, ())
+        tagged.update(series_urls(series, parts, cached_paths=True))
+        tagged.update(api_urls(series, parts if pages_api_tagged else ()))
+    return PurgePlan(
+        urls=tuple(sorted(urls)),
+        stale_urls=tuple(sorted(urls - tagged)),
+        series_page_urls=tuple(
+            url for url in (s.get_full_url() for s in snapshot.series.values()) if url
+        ),
+    )
 
 
 def _with_cached_paths(url: str, page: Page) -> list[str]:

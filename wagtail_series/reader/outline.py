@@ -154,11 +154,7 @@ def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPos
     if key in cache:
         return cache[key]
     position = None
-    # Parts listed together (e.g. the pages API) share one series lookup per parent.
-    parent_key = ("series_at", page.path[: -Page.steplen] if page.path else None)
-    if parent_key not in cache:
-        cache[parent_key] = _routed_series(page, request) or get_series_for_part(page)
-    series = cache[parent_key]
+    series = get_part_series(page, request)
     if series is not None:
         previewing = page if request is not None and getattr(request, "is_preview", False) else None
         if previewing is not None:
@@ -168,6 +164,18 @@ def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPos
         position = _position_in(outline, page.pk)
     cache[key] = position
     return position
+
+
+def get_part_series(page: Page, request: HttpRequest | None = None) -> SeriesPage | None:
+    """The live series ``page`` is a part of, or None: ``get_series_for_part``, memoised on the
+    request per parent (parts listed together, e.g. by the pages API, share one lookup). Once
+    ``get_part_position`` has placed the page (any template tag of a part page does), free: the
+    cache-tag header of a part page reads it after rendering."""
+    cache = request_memo(request)
+    parent_key = ("series_at", page.path[: -Page.steplen] if page.path else None)
+    if parent_key not in cache:
+        cache[parent_key] = _routed_series(page, request) or get_series_for_part(page)
+    return cache[parent_key]
 
 
 def get_position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
