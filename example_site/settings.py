@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Cache tags on the stock pages API's part responses too (purging by series).
+    "wagtail_series.frontend_cache.middleware.CacheTagMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
