@@ -16,7 +16,8 @@ from wagtail.search import index
 from .. import surface_hooks
 from ..admin.forms import SeriesPageForm
 from ..admin.panels import SeriesContentsPanel
-from ..compat import get_page_model
+from ..compat import get_page_model, page_parent_link_name
+from .indexes import NullsLastIndex
 from .parts import get_part_models, part_content_type_ids
 
 BasePage = get_page_model()
@@ -68,6 +69,13 @@ class SeriesPage(RoutablePageMixin, BasePage):
         validators=[MinValueValidator(1)],
         help_text=_("Optional: how many parts the series will have in total."),
     )
+    # What listings are ordered by by default: the newest first publication date among the live
+    # parts that anonymous readers may see (None: no such part). Derived, never edited: written
+    # by ``propagation.series_changed`` in the transaction of every change, computed by
+    # ``reader.latest_public_part_dates``. Not content: revisions and copies don't carry it.
+    latest_public_part_published_at = models.DateTimeField(
+        _("latest public part published at"), null=True, blank=True, editable=False
+    )
 
     content_panels = BasePage.content_panels + [
         FieldPanel("description"),
@@ -90,9 +98,21 @@ class SeriesPage(RoutablePageMixin, BasePage):
     template = "wagtail_series/series_page.html"
     base_form_class = SeriesPageForm
 
+    # Derived from the parts (see the field): a copy or an alias computes its own.
+    exclude_fields_in_copy = ["latest_public_part_published_at"]
+
     class Meta:
         verbose_name = _("series")
         verbose_name_plural = _("series")
+        indexes = [
+            # The default listing order, newest part first (ties by id), read by ORDER BY ...
+            # LIMIT without sorting every series. NULLS LAST where the database says so
+            # (PostgreSQL); SQLite sorts NULL lowest, so last in a descending index anyway.
+            NullsLastIndex(
+                fields=["-latest_public_part_published_at", page_parent_link_name()],
+                name="wagtail_series_latest_part",
+            ),
+        ]
 
     @classmethod
     def allowed_subpage_models(cls):
@@ -101,6 +121,13 @@ class SeriesPage(RoutablePageMixin, BasePage):
 
     # The feeds, below the series URL. Wagtail's frontend cache purges them with the page.
     FEED_PATHS = {"rss": "feed/", "atom": "feed/atom/", "json": "feed/json/"}
+
+    def with_content_json(self, content: dict) -> SeriesPage:
+        """A revision's version of this series, keeping the row's listing date: it describes
+        the parts as they are now, not as they were when the revision was saved."""
+        obj = super().with_content_json(content)
+        obj.latest_public_part_published_at = self.latest_public_part_published_at
+        return obj
 
     def count_part_pages(self) -> int:
         """How many part pages exist under this series, live, draft or private (the editor form's
