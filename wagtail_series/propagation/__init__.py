@@ -83,7 +83,9 @@ def series_changed(
     # The listings' stored order, in the same transaction. A site's hostnames, ports and root
     # (the "site" event, for every series) change no part's date.
     if event != "site":
-        listing.store_latest_part_dates(ids - {ALL_SERIES}, page=page)
+        # A deleted part's post_delete comes before its page row goes: leave it out.
+        gone = (page.pk,) if event == "deleted" and page is not None else ()
+        listing.store_latest_part_dates(ids - {ALL_SERIES}, page=page, excluding=gone)
     if versions.get_cache() is not None:
         transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
     if event in PROPAGATED_EVENTS and propagation_enabled():

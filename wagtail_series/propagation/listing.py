@@ -28,11 +28,14 @@ FIELD = "latest_public_part_published_at"
 _BATCH = 500
 
 
-def store_latest_part_dates(series_ids: Iterable[int], *, page: Page | None = None) -> None:
+def store_latest_part_dates(
+    series_ids: Iterable[int], *, page: Page | None = None, excluding: Iterable[int] = ()
+) -> None:
     """Recompute and store the listing date of ``series_ids``: one query to compute (per 500
     series), one to write. ``page``, the instance the change is about, gets the new value too
-    if it is one of the series, so saving it again later can't write back an old one."""
-    dates = reader.latest_public_part_dates(series_ids)
+    if it is one of the series, so saving it again later can't write back an old one.
+    ``excluding``: ids of pages being deleted, whose rows may not be gone yet."""
+    dates = reader.latest_public_part_dates(series_ids, excluding=excluding)
     items = sorted(dates.items())
     for start in range(0, len(items), _BATCH):
         batch = items[start : start + _BATCH]

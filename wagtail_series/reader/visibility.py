@@ -143,22 +143,25 @@ def page_is_visible(page: Page, request: HttpRequest | None) -> bool:
     return memoised(request, ("page_visible", page.pk), visible)
 
 
-def latest_public_part_dates(series_ids: Iterable[int]) -> dict[int, datetime | None]:
+def latest_public_part_dates(
+    series_ids: Iterable[int], *, excluding: Iterable[int] = ()
+) -> dict[int, datetime | None]:
     """The newest first-published date among each series' live parts that have no view
     restriction of their own, by series id (``None``: no such part; ids of no page: absent).
 
     What listings are ordered by by default (stored as ``latest_public_part_published_at`` by
     propagation, in the change's transaction): the same for everyone, so a private part's date
     never shows through. One query for up to ``_BATCH`` series, each an index range on the tree
-    path, however many parts they have.
+    path, however many parts they have. ``excluding``: ids of pages to leave out (being deleted).
     """
     ids = sorted(set(series_ids))
+    latest = _latest_public_part_date(excluding=tuple(excluding))
     dates: dict[int, datetime | None] = {}
     for start in range(0, len(ids), _BATCH):
         rows = (
             get_page_model()
             .objects.filter(pk__in=ids[start : start + _BATCH])
-            .annotate(_latest=_latest_public_part_date())
+            .annotate(_latest=latest)
             .values_list("pk", "_latest")
         )
         dates.update(rows)
@@ -169,7 +172,7 @@ def latest_public_part_dates(series_ids: Iterable[int]) -> dict[int, datetime | 
 _BATCH = 500
 
 
-def _latest_public_part_date() -> Subquery:
+def _latest_public_part_date(excluding: tuple[int, ...] = ()) -> Subquery:
     """``latest_public_part_dates`` of the series (page) in the outer query, as a subquery."""
     parts = (
         get_page_model()
@@ -180,10 +183,11 @@ def _latest_public_part_date() -> Subquery:
             content_type_id__in=part_content_type_ids(),
         )
         .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
-        .order_by(F("first_published_at").desc(nulls_last=True))
-        .values("first_published_at")[:1]
     )
-    return Subquery(parts)
+    if excluding:
+        parts = parts.exclude(pk__in=excluding)
+    latest = parts.order_by(F("first_published_at").desc(nulls_last=True))
+    return Subquery(latest.values("first_published_at")[:1])
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:
