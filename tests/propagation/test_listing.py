@@ -164,8 +164,8 @@ def test_a_copy_gets_its_own_date(dated, home):
     assert stored(copy_with_parts) == rule(copy_with_parts)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_leaves_the_stored_date(home):
+    # (A savepoint inside the test's transaction: rolled back like the change's own.)
     series = make_series(home, "Rolled back")
     part = add_part(series, "Draft", state="draft")
     with pytest.raises(RuntimeError), transaction.atomic():

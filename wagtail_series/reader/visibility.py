@@ -147,7 +147,7 @@ def latest_public_part_dates(
     series_ids: Iterable[int], *, excluding: Iterable[int] = ()
 ) -> dict[int, datetime | None]:
     """The newest first-published date among each series' live parts that have no view
-    restriction of their own, by series id (``None``: no such part; ids of no page: absent).
+    restriction of their own, by series id (``None``: no such part; ids of no series: absent).
 
     What listings are ordered by by default (stored as ``latest_public_part_published_at`` by
     propagation, in the change's transaction): the same for everyone, so a private part's date
@@ -159,8 +159,7 @@ def latest_public_part_dates(
     dates: dict[int, datetime | None] = {}
     for start in range(0, len(ids), _BATCH):
         rows = (
-            get_page_model()
-            .objects.filter(pk__in=ids[start : start + _BATCH])
+            SeriesPage.objects.filter(pk__in=ids[start : start + _BATCH])
             .annotate(_latest=latest)
             .values_list("pk", "_latest")
         )
