@@ -65,11 +65,14 @@ def grow_to(home: Any, total: int) -> int:
 
     from django.utils import timezone
 
+    from wagtail_series import propagation
+
     existing = live_series_count()
     now = timezone.now()
+    added = []
     for number in range(existing + 1, total + 1):
         # Distinct newest-part dates, so that the default order is one order.
-        add_series(
+        series = add_series(
             home,
             PARTS_PER_SERIES,
             f"listing-{number}",
@@ -78,6 +81,10 @@ def grow_to(home: Any, total: int) -> int:
             forthcoming_every=PARTS_PER_SERIES,
             published_until=now - dt.timedelta(hours=number),
         )
+        added.append(series.pk)
+    # Written as rows, behind Wagtail's signals: say so, as any direct write must (this stores
+    # the listing order's date, and bumps versions), once for all of them.
+    propagation.series_changed(added, event="saved")
     if live_series_count() != total:
         raise WorkloadError(f"{live_series_count()} live series, not {total}")
     return max(total - existing, 0)

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from wagtail.models import PageViewRestriction, Site
 
 from tests.support import purged, receiver  # noqa: F401 (fixtures: a CDN, a webhook endpoint)
+from wagtail_series import propagation
 from wagtail_series.compat import get_page_model
 from wagtail_series.models import SeriesPage, SeriesPart
 
@@ -193,6 +194,8 @@ def catalogue(home):
         type(series).objects.filter(pk=series.pk).update(
             first_published_at=when - dt.timedelta(days=1)
         )
+        # Rows written behind Wagtail's back say so, as any direct write must (versions, order).
+        propagation.series_changed([series.pk], event="saved")
         made[title] = reload(series)
     return made
 

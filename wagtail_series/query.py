@@ -18,7 +18,6 @@ from django.db.models import F, QuerySet
 
 from .conf import series_settings
 from .models import SeriesPage, SeriesStatus
-from .reader import latest_public_part_date
 
 __all__ = [
     "DEFAULT_ORDERING",
@@ -46,6 +45,10 @@ __all__ = [
 ORDERINGS = ("title", "first_published_at", "latest_part_published_at")
 ORDER_CHOICES = ", ".join(f"{name}, -{name}" for name in ORDERINGS)
 DEFAULT_ORDERING = "-latest_part_published_at"
+# Orderings read from a column of another name. The newest part's date is stored, and indexed
+# for the default order, by propagation (``reader.latest_public_part_dates`` computes it): the
+# same for everyone, so a private part's date never shows through.
+_ORDER_FIELDS = {"latest_part_published_at": "latest_public_part_published_at"}
 MAX_OFFSET = 100_000
 MAX_SEARCH_LENGTH = 200
 MAX_TAG_LENGTH = 100
@@ -181,10 +184,7 @@ def order_series(queryset: QuerySet[SeriesPage], ordering: str | None) -> QueryS
     name = ordering.removeprefix("-")
     if name not in ORDERINGS:
         raise InvalidQuery(f"order must be one of: {ORDER_CHOICES}.")
-    if name == "latest_part_published_at":
-        # The same for everyone: a private part's date never shows through.
-        queryset = queryset.annotate(latest_part_published_at=latest_public_part_date())
-    field = F(name)
+    field = F(_ORDER_FIELDS.get(name, name))
     descending = ordering.startswith("-")
     expression = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
     return queryset.order_by(expression, "pk")

@@ -21,7 +21,6 @@ from tests.conftest import (
 from tests.reader.conftest import make_request, titles
 from tests.testapp.models import BlogPage
 from wagtail_series import reader
-from wagtail_series.models import SeriesPage
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +218,7 @@ def test_page_is_visible_outside_a_series(
     assert reader.page_is_visible(reload(series), make_request(user.user))
 
 
-def test_latest_public_part_date_ignores_private_and_unpublished_parts(home):
+def test_latest_public_part_dates_ignore_private_and_unpublished_parts(home):
     series = make_series(home, "Dated")
     public = add_part(series, "Public", state="live")
     private = add_part(series, "Private", state="live")
@@ -232,9 +231,16 @@ def test_latest_public_part_date_ignores_private_and_unpublished_parts(home):
         type(page).objects.filter(pk=page.pk).update(first_published_at=when)
     type(gone).objects.filter(pk=gone.pk).update(live=False)
 
-    latest = dict(
-        SeriesPage.objects.filter(pk__in=[series.pk, empty.pk])
-        .annotate(latest=reader.latest_public_part_date())
-        .values_list("pk", "latest")
-    )
+    latest = reader.latest_public_part_dates([series.pk, empty.pk, 10**9])
+    # A series with no public live part: None; an id of no page: absent.
     assert latest == {series.pk: dates[public], empty.pk: None}
+
+
+def test_latest_public_part_dates_read_many_series_in_one_query(home, django_assert_num_queries):
+    many = [make_series(home, f"Many {number}") for number in range(3)]
+    for series in many:
+        add_part(series, "One", state="live")
+    ids = [series.pk for series in many]
+    with django_assert_num_queries(1):
+        latest = reader.latest_public_part_dates(ids)
+    assert set(latest) == set(ids) and all(latest.values())

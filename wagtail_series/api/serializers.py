@@ -64,16 +64,19 @@ def series_data(
     *,
     detail_url: str | None,
     cover_filter_spec: str,
+    tags: list[str] | None = None,
 ) -> dict[str, Any]:
-    """A series as listed: metadata and counts."""
+    """A series as listed: metadata and counts. ``tags``: its tag names, if already read."""
     series = outline.series
+    if tags is None:
+        tags = [tag.name for tag in series.tags.all()]
     return {
         "id": series.pk,
         "title": series.title,
         "slug": series.slug,
         "status": series.status,
         "part_label": series.part_label,
-        "tags": sorted(tag.name for tag in series.tags.all()),
+        "tags": sorted(tags),
         "counts": {
             "published": outline.published_count,
             "forthcoming": outline.forthcoming_count,

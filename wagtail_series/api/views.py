@@ -26,7 +26,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 
 from .. import query, reader, versions
 from ..conf import series_settings
-from ..models import SeriesPage
+from ..models import SeriesPage, SeriesPageTag
 from ..models.versions import ALL_SERIES
 from ..query import InvalidQuery
 from .caching import answers_conditional_requests
@@ -82,9 +82,8 @@ class SeriesAPIViewSet(BaseAPIViewSet):
             return not_modified
 
         total_count = queryset.count()
-        series_list = list(
-            queryset.select_related("cover_image").prefetch_related("tags")[offset : offset + limit]
-        )
+        series_list = list(queryset.select_related("cover_image")[offset : offset + limit])
+        tags = tag_names(series_list)
         outlines = reader.get_series_outlines(series_list, request)
         items = [
             series_data(
@@ -92,6 +91,7 @@ class SeriesAPIViewSet(BaseAPIViewSet):
                 request,
                 detail_url=self.detail_url(request, series.pk),
                 cover_filter_spec=series_settings.API_COVER_IMAGE_FILTER,
+                tags=tags.get(series.pk, []),
             )
             for series in series_list
         ]
@@ -281,3 +281,17 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+def tag_names(series_list: list[SeriesPage]) -> dict[int, list[str]]:
+    """The tag names of each series, by id: one query for a page of the listing.
+
+    (Prefetching ``tags`` costs a tag manager and a queryset per series, a third of the page.)
+    """
+    names: dict[int, list[str]] = {}
+    rows = SeriesPageTag.objects.filter(
+        content_object_id__in=[series.pk for series in series_list]
+    ).values_list("content_object_id", "tag__name")
+    for series_id, name in rows:
+        names.setdefault(series_id, []).append(name)
+    return names

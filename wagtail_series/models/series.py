@@ -18,8 +18,9 @@ from wagtail.search import index
 from .. import surface_hooks
 from ..admin.forms import SeriesPageForm
 from ..admin.panels import SeriesContentsPanel
-from ..compat import get_page_model
+from ..compat import get_page_model, page_parent_link_name
 from ..frontend_cache.tags import add_cache_tags, series_tag
+from .indexes import NullsLastIndex
 from .parts import get_part_models, part_content_type_ids
 
 # The page model (swappable in Wagtail 8) is only known at runtime; the type checker sees Page.
@@ -75,6 +76,13 @@ class SeriesPage(RoutablePageMixin, BasePage):
         validators=[MinValueValidator(1)],
         help_text=_("Optional: how many parts the series will have in total."),
     )
+    # What listings are ordered by by default: the newest first publication date among the live
+    # parts that anonymous readers may see (None: no such part). Derived, never edited: written
+    # by ``propagation.series_changed`` in the transaction of every change, computed by
+    # ``reader.latest_public_part_dates``. Not content: revisions and copies don't carry it.
+    latest_public_part_published_at = models.DateTimeField(
+        _("latest public part published at"), null=True, blank=True, editable=False
+    )
 
     content_panels = BasePage.content_panels + [
         FieldPanel("description"),
@@ -97,9 +105,21 @@ class SeriesPage(RoutablePageMixin, BasePage):
     template = "wagtail_series/series_page.html"
     base_form_class = SeriesPageForm
 
+    # Derived from the parts (see the field): a copy or an alias computes its own.
+    exclude_fields_in_copy = ["latest_public_part_published_at"]
+
     class Meta:
         verbose_name = _("series")
         verbose_name_plural = _("series")
+        indexes = [
+            # The default listing order, newest part first (ties by id), read by ORDER BY ...
+            # LIMIT without sorting every series. NULLS LAST where the database says so
+            # (PostgreSQL); SQLite sorts NULL lowest, so last in a descending index anyway.
+            NullsLastIndex(
+                fields=["-latest_public_part_published_at", page_parent_link_name()],
+                name="wagtail_series_latest_part",
+            ),
+        ]
 
     @classmethod
     def allowed_subpage_models(cls):
@@ -117,6 +137,13 @@ class SeriesPage(RoutablePageMixin, BasePage):
         if path_components:
             setattr(request, self.ROUTED_SERIES_ATTRIBUTE, self)
         return super().route(request, path_components)
+
+    def with_content_json(self, content: dict) -> SeriesPage:
+        """A revision's version of this series, keeping the row's listing date: it describes
+        the parts as they are now, not as they were when the revision was saved."""
+        obj = super().with_content_json(content)
+        obj.latest_public_part_published_at = self.latest_public_part_published_at
+        return obj
 
     def count_part_pages(self) -> int:
         """How many part pages exist under this series, live, draft or private (the editor form's

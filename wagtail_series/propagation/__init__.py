@@ -4,7 +4,8 @@ Signal handlers (``signal_handlers.py``) translate Wagtail's and Django's events
 ``series_changed`` with the ids of the affected series; this module decides what follows:
 
 1. It bumps each series' ``SeriesVersion`` in the caller's transaction, so HTTP validators and
-   cached feeds change atomically with the content and never for a change that is rolled back.
+   cached feeds change atomically with the content and never for a change that is rolled back;
+   in the same transaction it stores what listings are ordered by (``listing``).
 2. For the events readers can notice (``PROPAGATED_EVENTS``), once the transaction commits, it
    hands the change to ``tasks.propagate_changes``: purge the frontend cache (by the series'
    cache tags where the backend can, else every page that shows the series, its feeds and API
@@ -38,7 +39,7 @@ from .. import reader, versions
 from ..conf import series_settings
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.versions import ALL_SERIES
-from . import tasks
+from . import listing, tasks
 from .change import PROPAGATED_EVENTS, Change, ChangeSet, Move, Previous
 from .urls import page_url, series_urls
 
@@ -80,6 +81,12 @@ def series_changed(
     # Versions and stored validators change now, in the caller's transaction; the validators
     # are dropped again on commit (see versions.py for why).
     ids = versions.bump(ids)
+    # The listings' stored order, in the same transaction. A site's hostnames, ports and root
+    # (the "site" event, for every series) change no part's date.
+    if event != "site":
+        # A deleted part's post_delete comes before its page row goes: leave it out.
+        gone = (page.pk,) if event == "deleted" and page is not None else ()
+        listing.store_latest_part_dates(ids - {ALL_SERIES}, page=page, excluding=gone)
     if versions.get_cache() is not None:
         transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
     if event in PROPAGATED_EVENTS and propagation_enabled():

@@ -4,7 +4,7 @@ Every visibility rule of the package lives here: which series a request may see
 (``visible_series``, ``series_is_visible``), which anyone may see (``series_is_public``,
 ``page_is_public``), whether a page reached through a generic field may be shown
 (``page_is_visible``), what about a reader can change what they see (``viewer_key``), the public
-date series listings are ordered by (``latest_public_part_date``), and the series a part belongs to
+date series listings are ordered by (``latest_public_part_dates``), and the series a part belongs to
 (``get_series_for_part`` for readers, ``get_parent_series`` for editors: one lookup).
 
 View restrictions are read in bulk, one query for many series (two if group restrictions apply),
@@ -13,7 +13,8 @@ and their verdicts are memoised on the request (see ``memo``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -32,7 +33,7 @@ __all__ = [
     "get_parent_series",
     "get_series_for_part",
     "is_anonymous",
-    "latest_public_part_date",
+    "latest_public_part_dates",
     "page_is_public",
     "page_is_visible",
     "series_is_public",
@@ -143,11 +144,36 @@ def page_is_visible(page: Page, request: HttpRequest | None) -> bool:
     return memoised(request, ("page_visible", page.pk), visible)
 
 
-def latest_public_part_date() -> Subquery:
-    """The newest first-published date among a series' live parts that have no view restriction.
+def latest_public_part_dates(
+    series_ids: Iterable[int], *, excluding: Iterable[int] = ()
+) -> dict[int, datetime | None]:
+    """The newest first-published date among each series' live parts that have no view
+    restriction of their own, by series id (``None``: no such part; ids of no series: absent).
 
-    Orders the listing the same for everyone, so a private part's date never shows through.
+    What listings are ordered by by default (stored as ``latest_public_part_published_at`` by
+    propagation, in the change's transaction): the same for everyone, so a private part's date
+    never shows through. One query for up to ``_BATCH`` series, each an index range on the tree
+    path, however many parts they have. ``excluding``: ids of pages to leave out (being deleted).
     """
+    ids = sorted(set(series_ids))
+    latest = _latest_public_part_date(excluding=tuple(excluding))
+    dates: dict[int, datetime | None] = {}
+    for start in range(0, len(ids), _BATCH):
+        rows = (
+            SeriesPage.objects.filter(pk__in=ids[start : start + _BATCH])
+            .annotate(_latest=latest)
+            .values_list("pk", "_latest")
+        )
+        dates.update(rows)
+    return dates
+
+
+# Series per query in ``latest_public_part_dates``: well under every database's parameter limit.
+_BATCH = 500
+
+
+def _latest_public_part_date(excluding: tuple[int, ...] = ()) -> Subquery:
+    """``latest_public_part_dates`` of the series (page) in the outer query, as a subquery."""
     parts = (
         get_page_model()
         .objects.filter(
@@ -157,10 +183,11 @@ def latest_public_part_date() -> Subquery:
             content_type_id__in=part_content_type_ids(),
         )
         .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
-        .order_by("-first_published_at")
-        .values("first_published_at")[:1]
     )
-    return Subquery(parts)
+    if excluding:
+        parts = parts.exclude(pk__in=excluding)
+    latest = parts.order_by(F("first_published_at").desc(nulls_last=True))
+    return Subquery(latest.values("first_published_at")[:1])
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:
