@@ -209,3 +209,8 @@ def canary() -> Callable[[str], str]:
         return f"CANARY{next(counter):03d}{where.upper().replace(' ', '')}"
 
     return make
+
+
+# Multilingual and multi-site fixtures (``i18n``, ``bilingual``, ``two_sites``): imported last,
+# as they build on the builders above.
+from tests.sites_and_locales import bilingual, i18n, two_sites  # noqa: E402, F401
