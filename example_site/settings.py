@@ -15,8 +15,11 @@ Environment variables:
 - ``WAGTAIL_SERIES_TASKS``: ``db`` to run purges and webhooks on a worker, django-tasks-db's
   (``python manage.py db_worker``; the production setup, see docs/caching-and-webhooks.md);
   unset or ``immediate``, they run in the web process after each response.
-- ``WAGTAIL_SERIES_WEBHOOK_TIMEOUT`` and ``WAGTAIL_SERIES_WEBHOOK_PENDING_TIMEOUT``: seconds, the
-  settings of those names (defaults 5 and 300).
+- ``WAGTAIL_SERIES_WEBHOOK_TIMEOUT``, ``WAGTAIL_SERIES_WEBHOOK_PENDING_TIMEOUT`` and
+  ``WAGTAIL_SERIES_PROPAGATION_TIMEOUT``: seconds, the settings of those names (defaults 5, 300
+  and 300).
+- ``WAGTAIL_SERIES_PURGE_URL``: a Varnish with xkey there, purged by series tag
+  (``VarnishXkeyBackend``; default: none).
 """
 
 import os
@@ -171,7 +174,7 @@ elif _TASKS != "immediate":
     raise ValueError(f"WAGTAIL_SERIES_TASKS must be 'db' or 'immediate', not {_TASKS!r}")
 
 WAGTAIL_SERIES = {}
-for _name in ("WEBHOOK_TIMEOUT", "WEBHOOK_PENDING_TIMEOUT"):
+for _name in ("WEBHOOK_TIMEOUT", "WEBHOOK_PENDING_TIMEOUT", "PROPAGATION_TIMEOUT"):
     if os.environ.get(f"WAGTAIL_SERIES_{_name}"):
         WAGTAIL_SERIES[_name] = float(os.environ[f"WAGTAIL_SERIES_{_name}"])
 if os.environ.get("WAGTAIL_SERIES_WEBHOOK_URL"):
@@ -181,3 +184,13 @@ if os.environ.get("WAGTAIL_SERIES_WEBHOOK_URL"):
             "secret": os.environ.get("WAGTAIL_SERIES_WEBHOOK_SECRET", ""),
         }
     ]
+
+# A Varnish with xkey (or a local receiver in tests) at this URL: wagtail-series' backend, which
+# purges a change with one PURGE of the series' tags, from the background task.
+if os.environ.get("WAGTAIL_SERIES_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail_series.frontend_cache.backends.VarnishXkeyBackend",
+            "LOCATION": os.environ["WAGTAIL_SERIES_PURGE_URL"],
+        }
+    }

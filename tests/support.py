@@ -41,6 +41,7 @@ def purged(settings) -> Iterator[list[set[str]]]:
 class Received:
     headers: dict[str, str]
     body: bytes
+    method: str = "POST"
 
     @property
     def json(self) -> dict:
@@ -65,7 +66,7 @@ def serve(receiver: Receiver) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            receiver.received.append(Received(dict(self.headers.items()), body))
+            receiver.received.append(Received(dict(self.headers.items()), body, self.command))
             answer = receiver.answer()
             if isinstance(answer, tuple):
                 if answer[0] == "wait":
@@ -79,6 +80,9 @@ def serve(receiver: Receiver) -> ThreadingHTTPServer:
                 self.wfile.write(b"{}")
             except OSError:  # the client gave up (timeout): nothing to answer
                 pass
+
+        # A CDN's purge (Wagtail's HTTPBackend), answered like a webhook.
+        do_PURGE = do_POST  # noqa: N815
 
         def log_message(self, *args) -> None:
             pass

@@ -123,12 +123,11 @@ def _propagation_errors(value: dict[str, Any]) -> list[Error]:
             errors.append(
                 Error(f"{SETTING_NAME}[{name!r}] can't be negative.", id="wagtail_series.E004")
             )
-    if type(value.get("WEBHOOK_TIMEOUT")) in (int, float) and value["WEBHOOK_TIMEOUT"] <= 0:
-        errors.append(
-            Error(
-                f"{SETTING_NAME}['WEBHOOK_TIMEOUT'] must be more than 0.", id="wagtail_series.E004"
+    for name in ("WEBHOOK_TIMEOUT", "PROPAGATION_TIMEOUT"):
+        if type(value.get(name)) in (int, float) and value[name] <= 0:
+            errors.append(
+                Error(f"{SETTING_NAME}[{name!r}] must be more than 0.", id="wagtail_series.E004")
             )
-        )
     pending = value.get("WEBHOOK_PENDING_TIMEOUT", DEFAULTS["WEBHOOK_PENDING_TIMEOUT"])
     timeout = value.get("WEBHOOK_TIMEOUT", DEFAULTS["WEBHOOK_TIMEOUT"])
     if (

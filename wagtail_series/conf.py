@@ -49,6 +49,10 @@ DEFAULTS: dict[str, Any] = {
     # abandoned (its worker died mid-attempt) and is sent again by `send_pending_webhooks` or
     # the next task that meets it. Must be well above WEBHOOK_TIMEOUT.
     "WEBHOOK_PENDING_TIMEOUT": 300.0,
+    # Seconds after which a committed change that no task has propagated yet (its worker was
+    # killed mid-task, its queue lost) is taken to be lost and propagated again by
+    # `send_pending_webhooks`. Above the queue's usual delay and a task's run time.
+    "PROPAGATION_TIMEOUT": 300.0,
     # The django-tasks backend alias that runs purges and webhook deliveries.
     "TASK_BACKEND": "default",
     # GraphQL (wagtail_series.contrib.grapple), served by SeriesGraphQLView: the deepest query

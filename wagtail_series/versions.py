@@ -34,7 +34,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.cache import BaseCache, caches
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import BigIntegerField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -81,20 +82,72 @@ NO_VERSION = Version(0, None)
 # --- Versions ------------------------------------------------------------------------------
 
 
-def bump(series_ids: Iterable[int]) -> set[int]:
+def bump(series_ids: Iterable[int], *, propagate: bool = False) -> set[int]:
     """Count a change to ``series_ids`` and to the listing (``ALL_SERIES``), in the caller's
     transaction, and drop their stored validators. Returns the ids bumped (with ``ALL_SERIES``).
+
+    ``propagate``: the change is handed to the background task, which records when it is done
+    (``mark_propagated``). Otherwise nobody needs telling, and a series that had nothing
+    waiting stays so (its ``propagated_version`` follows).
     """
     ids = {*series_ids, ALL_SERIES}
     # Two statements whatever the number of series; the rows exist from then on.
     SeriesVersion.objects.bulk_create(
         [SeriesVersion(series_id=series_id) for series_id in ids], ignore_conflicts=True
     )
-    SeriesVersion.objects.filter(series_id__in=ids).update(
-        version=F("version") + 1, changed_at=timezone.now()
-    )
+    changes: dict[str, Any] = {"version": F("version") + 1, "changed_at": timezone.now()}
+    if not propagate:
+        # The right-hand sides read the row as it was (SQL): "nothing was waiting".
+        changes["propagated_version"] = Case(
+            When(propagated_version=F("version"), then=F("version") + 1),
+            default=F("propagated_version"),
+            output_field=BigIntegerField(),
+        )
+    SeriesVersion.objects.filter(series_id__in=ids).update(**changes)
     invalidate(ids)
     return ids
+
+
+def current(series_ids: Iterable[int]) -> dict[int, int]:
+    """The version of each of ``series_ids`` now (one query): what a task saw before its work."""
+    return dict(
+        SeriesVersion.objects.filter(series_id__in=set(series_ids)).values_list(
+            "series_id", "version"
+        )
+    )
+
+
+def mark_propagated(seen: dict[int, int]) -> None:
+    """Record that the frontend cache and webhooks were told about each series as of the
+    version ``seen`` (read before the work). One statement; never moves a mark back."""
+    if not seen:
+        return
+    upto = Case(
+        *(When(series_id=pk, then=Value(version)) for pk, version in seen.items()),
+        output_field=BigIntegerField(),
+    )
+    SeriesVersion.objects.filter(series_id__in=seen).update(
+        propagated_version=Greatest(F("propagated_version"), upto, output_field=BigIntegerField())
+    )
+
+
+def claim_unpropagated(older_than: datetime, now: datetime) -> list[int]:
+    """Series changed before ``older_than`` whose change no task has propagated (their task was
+    lost: see ``SeriesVersion.propagated_version``) and that no recovery took up since then.
+    Claims them as of ``now`` (one conditional UPDATE each): a concurrent caller gets the
+    others or none."""
+    lost = (
+        SeriesVersion.objects.filter(version__gt=F("propagated_version"), changed_at__lt=older_than)
+        .filter(Q(recovered_at__isnull=True) | Q(recovered_at__lt=older_than))
+        .exclude(series_id=ALL_SERIES)
+    )
+    ids = list(lost.order_by("series_id").values_list("series_id", flat=True))
+    claimed = []
+    for series_id in ids:
+        # The conditional UPDATE is the claim: only one caller's can match.
+        if lost.filter(series_id=series_id).update(recovered_at=now):
+            claimed.append(series_id)
+    return claimed
 
 
 def read(series_id: int) -> Version:

@@ -7,6 +7,9 @@ one PostgreSQL database and Redis, a webhook receiver on 127.0.0.1.
   (cron) hands the abandoned delivery to the worker again, and it is sent, with the same
   delivery id (at least once).
 - Two workers racing over the same deliveries (each queued twice): each is sent exactly once.
+- A worker killed in the middle of a propagation task (its CDN's tag purge hanging), before it
+  recorded any delivery: ``send_pending_webhooks`` finds the change no task finished and the
+  restarted worker purges and notifies.
 
 Run with ``make test-e2e``. Outside CI a missing PostgreSQL or Redis skips the tests.
 """
@@ -14,6 +17,7 @@ Run with ``make test-e2e``. Outside CI a missing PostgreSQL or Redis skips the t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import signal
 import subprocess
 import sys
@@ -50,6 +54,8 @@ pytestmark = pytest.mark.e2e
 # attempt's timeout, as the system check requires.
 PENDING_TIMEOUT = "6"
 WEBHOOK_TIMEOUT = "5"
+# A change no task finished for this long is taken to be lost: short, as above.
+PROPAGATION_TIMEOUT = "3"
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout: float = 60) -> object:
@@ -276,3 +282,55 @@ def test_two_workers_send_each_delivery_exactly_once(site):
     # Both workers took part.
     workers = {ids[0] for _, _, ids in site.tasks()}
     assert workers == {"left", "right"}, workers
+
+
+PUBLISH_STINK_BOMB = """
+from wagtail_series.models import SeriesPart
+page = SeriesPart.objects.get(slug="stink-bomb")
+page.save_revision().publish()
+"""
+
+
+def test_a_worker_killed_mid_propagation_leads_to_the_change_being_propagated_after_restart(
+    site,
+):
+    site.receiver.received.clear()
+    site.sql("DELETE FROM wagtail_series_webhookdelivery")
+    site.sql("DELETE FROM django_tasks_database_dbtaskresult")
+    gate = threading.Event()
+    site.receiver.script = [("wait", gate)]  # the first request (the CDN purge) hangs
+    env = {
+        **site.env,
+        "WAGTAIL_SERIES_PURGE_URL": site.receiver.url,
+        "WAGTAIL_SERIES_PROPAGATION_TIMEOUT": PROPAGATION_TIMEOUT,
+    }
+    crashed = dataclasses.replace(site, env=env)
+    with crashed.worker("doomed") as doomed:
+        manage(env, "shell", "-c", PUBLISH_STINK_BOMB)
+        wait_for(lambda: site.receiver.received, "the purge to reach the CDN")
+        assert site.receiver.received[0].method == "PURGE"
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=10)
+    gate.set()
+    # Killed before it recorded anything: no delivery, the task stuck RUNNING for ever.
+    assert site.deliveries() == []
+    assert ("wagtail_series.propagation.tasks.propagate_changes", "RUNNING", ["doomed"]) in (
+        site.tasks()
+    )
+
+    with crashed.worker("restarted"):
+        # cron: send_pending_webhooks finds the change no task finished, once it is old enough.
+        def notified() -> bool:
+            manage(env, "send_pending_webhooks")
+            return any(r.method == "POST" for r in site.receiver.received)
+
+        wait_for(notified, "the lost change to be propagated", timeout=90)
+        wait_for(lambda: site.deliveries()[0][1] == "succeeded", "the delivery recorded")
+    purges = [r for r in site.receiver.received if r.method == "PURGE"]
+    (webhook,) = [r for r in site.receiver.received if r.method == "POST"]
+    assert len(purges) >= 2  # the lost attempt, and the recovered one
+    assert webhook.json["event"] == "updated"
+    assert PART_2 in webhook.json["paths"]
+    # Recovered once: later runs find nothing.
+    manage(env, "send_pending_webhooks")
+    assert len([r for r in site.receiver.received if r.method == "POST"]) == 1

@@ -21,6 +21,13 @@ class SeriesVersion(models.Model):
     series_id = models.PositiveIntegerField(_("series id"), primary_key=True)
     version = models.PositiveBigIntegerField(_("version"), default=0)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # The version the frontend cache and webhooks were last told about: the background task
+    # advances it once its work is recorded. A version ahead of it for longer than
+    # PROPAGATION_TIMEOUT is a change whose task was lost (a worker killed mid-task, a queue
+    # emptied), found and propagated again by `send_pending_webhooks`.
+    propagated_version = models.PositiveBigIntegerField(_("propagated version"), default=0)
+    # When a lost change was last handed to a task again (so the next run leaves it alone).
+    recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("series version")

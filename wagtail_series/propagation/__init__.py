@@ -78,9 +78,11 @@ def series_changed(
     ids = set(series_ids)
     if not ids:
         return
+    propagate = event in PROPAGATED_EVENTS and propagation_enabled()
     # Versions and stored validators change now, in the caller's transaction; the validators
-    # are dropped again on commit (see versions.py for why).
-    ids = versions.bump(ids)
+    # are dropped again on commit (see versions.py for why). A change to propagate stays
+    # recorded as such until its task has done its work (crash recovery: tasks.recover).
+    ids = versions.bump(ids, propagate=propagate)
     # The listings' stored order, in the same transaction. A site's hostnames, ports and root
     # (the "site" event, for every series) change no part's date.
     if event != "site":
@@ -89,7 +91,7 @@ def series_changed(
         listing.store_latest_part_dates(ids - {ALL_SERIES}, page=page, excluding=gone)
     if versions.get_cache() is not None:
         transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
-    if event in PROPAGATED_EVENTS and propagation_enabled():
+    if propagate:
         change = Change(
             series_ids=frozenset(ids - {ALL_SERIES}),
             event=event,

@@ -37,11 +37,11 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 from wagtail.contrib.frontend_cache.utils import get_backends
 
-from .. import webhooks
+from .. import versions, webhooks
 from ..conf import series_settings
 from ..frontend_cache.purge import purge_series
 from ..models import WebhookDelivery
-from .change import ChangeSet
+from .change import Change, ChangeSet
 from .payloads import webhook_payloads
 from .snapshot import Snapshot
 from .urls import purge_plan
@@ -52,6 +52,7 @@ __all__ = [
     "due",
     "enqueue",
     "propagate_changes",
+    "recover",
 ]
 
 logger = logging.getLogger("wagtail_series.propagation.tasks")
@@ -87,6 +88,8 @@ def deliver_webhook(delivery_id: int) -> None:
 
 def _propagate(description: dict[str, Any]) -> None:
     change_set = ChangeSet.from_json(description)
+    # The versions before the work: what the snapshot below shows at least.
+    seen = versions.current(change_set.series_ids)
     snapshot = Snapshot.load(change_set.series_ids)
     if get_backends():
         # By tag where a backend can (one request for the batch, plus the stale URLs), one
@@ -99,18 +102,22 @@ def _propagate(description: dict[str, Any]) -> None:
             series_page_urls=plan.series_page_urls,
         )
     endpoints = webhooks.endpoints()
-    if not endpoints:
-        return
-    deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            endpoint_url=endpoint.url,
-            event=payload["event"],
-            series_id=payload["series"]["id"],
-            payload=payload,
+    # The deliveries and the mark that this work is done, together: a task killed before this
+    # is found by `recover` and run again, one killed after it leaves pending deliveries.
+    with transaction.atomic(using=router.db_for_write(WebhookDelivery)):
+        deliveries = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(
+                endpoint_url=endpoint.url,
+                event=payload["event"],
+                series_id=payload["series"]["id"],
+                payload=payload,
+            )
+            for payload in (webhook_payloads(change_set, snapshot) if endpoints else ())
+            for endpoint in endpoints
         )
-        for payload in webhook_payloads(change_set, snapshot)
-        for endpoint in endpoints
-    )
+        versions.mark_propagated(seen)
+    if not deliveries:
+        return
     if _can_defer():
         for delivery in deliveries:
             enqueue(deliver_webhook, delivery.pk)
@@ -129,6 +136,25 @@ def _propagate(description: dict[str, Any]) -> None:
             continue
         if outcome is not None and outcome.status_code is None:
             unanswered.add(delivery.endpoint_url)
+
+
+def recover(now: datetime | None = None) -> list[int]:
+    """Hand the changes whose task was lost (committed more than ``PROPAGATION_TIMEOUT`` ago
+    and never propagated: a worker killed mid-task) to ``propagate_changes`` again, as an
+    "updated" event for each series. Returns their ids. Run by ``send_pending_webhooks``.
+
+    What the lost batch knew beyond its series (the part, the URLs a move left behind) is
+    gone; the purge by series and the webhook's paths cover what readers see now.
+    """
+    now = now or timezone.now()
+    timeout = timedelta(seconds=series_settings.PROPAGATION_TIMEOUT)
+    lost = versions.claim_unpropagated(now - timeout, now)
+    if lost:
+        change_set = ChangeSet.gather(
+            [Change(series_ids=frozenset(lost), event="updated", page_id=None)], timestamp=now
+        )
+        enqueue(propagate_changes, change_set.to_json())
+    return lost
 
 
 def claimable(now: datetime | None = None) -> Q:

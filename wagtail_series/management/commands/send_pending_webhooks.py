@@ -3,7 +3,10 @@
 Sends the webhook deliveries that are pending and due: retries scheduled on a backend that runs
 tasks inline (the immediate backend leaves them to this command), and deliveries whose sender
 died mid-attempt (claimed longer than ``WEBHOOK_PENDING_TIMEOUT`` ago) or whose task was lost.
-Run it every minute or so from cron (or a scheduler) beside the worker. ``--include-failed``
+It also hands changes whose propagation task was lost (a worker killed mid-task: committed
+more than ``PROPAGATION_TIMEOUT`` ago and never propagated) to the worker again
+(``propagation.tasks.recover``). Run it every minute or so from cron (or a scheduler) beside the
+worker. ``--include-failed``
 also sends failed deliveries again, from their first attempt (what ``resend_failed_webhooks``
 does).
 """
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ...models import WebhookDelivery
-from ...propagation.tasks import claimable, deliver_webhook, due, enqueue
+from ...propagation.tasks import claimable, deliver_webhook, due, enqueue, recover
 
 
 def _count(count: int, kind: str) -> str:
@@ -60,6 +63,14 @@ class Command(BaseCommand):
     ) -> None:
         include_failed = include_failed or self.always_include_failed
         now = timezone.now()
+        if not dry_run:
+            # Lost propagation first: its deliveries are then created (and sent) by the task.
+            recovered = recover(now)
+            if recovered:
+                self.stdout.write(
+                    f"{len(recovered)} series with a lost propagation queued again: "
+                    + ", ".join(str(pk) for pk in recovered)
+                )
         deliveries = WebhookDelivery.objects.all()
         if since:
             deliveries = deliveries.filter(created_at__gte=self._parse_since(since))
