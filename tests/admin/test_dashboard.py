@@ -104,3 +104,87 @@ def test_dashboard_queries_do_not_grow_with_series(client, home):
         assert len(panel_rows(response)) == min(total, 6)
         counts[total] = len(queries)
     assert counts[3] == counts[30]
+
+
+# --- Locales (issue 16) -------------------------------------------------------------------------
+
+
+def panel_series(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        " ".join(tr.find_all("td")[1].get_text(" ").split())
+        for tr in soup.select("table.series-dashboard tbody tr")
+    ]
+
+
+@pytest.fixture
+def bilingual_admin(client, django_user_model, bilingual):
+    bilingual()
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    return client
+
+
+def test_locales_are_labelled_and_filtered(bilingual_admin):
+    home_url = reverse("wagtailadmin_home")
+    everything = bilingual_admin.get(home_url + "?locale=")
+    assert panel_series(everything) == [
+        "Memories · Part 2 English",
+        "Souvenirs · Part 2 French",
+    ]
+    assert '<span class="w-status w-status--label">' in everything.content.decode()
+    french = bilingual_admin.get(home_url + "?locale=fr")
+    assert panel_rows(french) == ["Boule puante"]
+    # The report opens on the same choice; every locale is one link away.
+    html = french.content.decode()
+    assert reverse("wagtail_series_admin:forthcoming_parts") + "?locale=fr" in html
+    assert 'href="?locale="' in html
+    for query in ("?locale=xx", "?locale=de"):
+        response = bilingual_admin.get(home_url + query)
+        assert response.status_code == 200 and panel_rows(response) == []
+
+
+def test_the_panel_defaults_to_the_editors_own_locale(bilingual_admin, django_user_model):
+    from wagtail.users.models import UserProfile
+
+    assert panel_rows(bilingual_admin.get(reverse("wagtailadmin_home"))) == ["Stink Bomb"]
+    profile = UserProfile.get_for_user(django_user_model.objects.get(username="admin"))
+    profile.preferred_language = "fr"
+    profile.save()
+    assert panel_rows(bilingual_admin.get(reverse("wagtailadmin_home"))) == ["Boule puante"]
+
+
+def test_no_locale_labels_with_one_locale(client, django_user_model, site, settings):
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    for i18n_enabled in (False, True):
+        settings.WAGTAIL_I18N_ENABLED = i18n_enabled
+        response = client.get(reverse("wagtailadmin_home"))
+        assert "English" not in " ".join(panel_series(response))
+        assert panel_rows(response) == ["Late chapter", "Next chapter", "Stink Bomb"]
+        html = response.content.decode()
+        assert 'href="?locale="' not in html
+        assert reverse("wagtail_series_admin:forthcoming_parts") + '"' in html
+
+
+def test_dashboard_queries_do_not_grow_with_two_locales(bilingual_admin, home):
+    from wagtail.models import Locale
+
+    from tests.sites_and_locales import translate
+
+    french = Locale.objects.get(language_code="fr")
+    counts = {}
+    made = 0
+    for total in (3, 10):
+        for i in range(made, total):
+            series = make_series(home, f"Series {i}")
+            add_part(series, "Coming", state="draft", expected_date=TODAY + dt.timedelta(days=i))
+            part = series.get_children().first()
+            translate(series, french, slug=f"serie-{i}")
+            translate(part, french, publish=False, slug=f"a-venir-{i}")
+        made = total
+        url = reverse("wagtailadmin_home") + "?locale="
+        bilingual_admin.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = bilingual_admin.get(url)
+        assert len(panel_rows(response)) == 6
+        counts[total] = len(queries)
+    assert counts[3] == counts[10]

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -15,6 +17,7 @@ from tests.series_admin_helpers import (
     SCRIPT_TITLE,
     add_part_url,
     make_editor,
+    messages_of,
     series_index_url,
 )
 from wagtail_series.models import SeriesStatus
@@ -183,3 +186,110 @@ def test_add_series_offers_only_pages_that_take_a_series(admin_client, site):
     choices = [label for _, label in response.context["form"].fields["parent_page"].choices]
     # Not the series themselves (they only take parts), not the tree's root node.
     assert [str(label) for label in choices] == ["Welcome to your new Wagtail site!"]
+
+
+# --- Locales (issue 16) -------------------------------------------------------------------------
+
+
+def set_preferred_language(user, language: str) -> None:
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+@pytest.fixture
+def bilingual_admin(client, django_user_model, bilingual):
+    bilingual()
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    return client
+
+
+def test_locales_are_labelled_and_filtered_with_two_locales(bilingual_admin):
+    rows = table(bilingual_admin.get(series_index_url() + "?locale="))
+    assert {title: row["Locale"] for title, row in rows.items()} == {
+        "Memories": "English",
+        "Souvenirs": "French",
+    }
+    html = bilingual_admin.get(series_index_url() + "?locale=").content.decode()
+    # Wagtail's own locale label markup, as in its page listings.
+    assert '<span class="w-status w-status--label">French</span>' in html
+    assert list(table(bilingual_admin.get(series_index_url() + "?locale=fr"))) == ["Souvenirs"]
+    assert list(table(bilingual_admin.get(series_index_url() + "?locale=en"))) == ["Memories"]
+    # The filter is in modeladmin's filter list, "All" being an explicit ``?locale=``.
+    assert 'href="?locale=fr"' in html and 'href="?locale="' in html
+    # Other filters keep working with it.
+    fr_complete = series_index_url() + "?locale=fr&status__exact=complete"
+    assert table(bilingual_admin.get(fr_complete)) == {}
+
+
+def test_unknown_or_empty_locale_is_no_error(bilingual_admin):
+    response = bilingual_admin.get(series_index_url() + "?locale=xx")
+    assert table(response) == {}
+    assert ("warning", "No locale has the code “xx”: nothing to show.") in messages_of(response)
+    assert list(table(bilingual_admin.get(series_index_url() + "?locale="))) == [
+        "Memories",
+        "Souvenirs",
+    ]
+
+
+def test_the_index_defaults_to_the_editors_own_locale(bilingual_admin, django_user_model):
+    assert list(table(bilingual_admin.get(series_index_url()))) == ["Memories"]
+    user = django_user_model.objects.get(username="admin")
+    set_preferred_language(user, "fr")
+    response = bilingual_admin.get(series_index_url())
+    assert list(table(response)) == ["Souvenirs"]
+    # "All" is offered and selected only when asked for.
+    soup = BeautifulSoup(response.content, "html.parser")
+    selected = [li.get_text(" ").strip() for li in soup.select(".changelist-filter li.selected")]
+    assert "Français" in selected or "French" in selected
+    assert list(table(bilingual_admin.get(series_index_url() + "?locale="))) == [
+        "Memories",
+        "Souvenirs",
+    ]
+
+
+def test_the_forthcoming_parts_button_keeps_the_series_locale(bilingual_admin, bilingual):
+    soup = BeautifulSoup(
+        bilingual_admin.get(series_index_url() + "?locale=fr").content, "html.parser"
+    )
+    link = next(a["href"] for a in soup.select("a[href]") if "forthcoming-parts" in a["href"])
+    response = bilingual_admin.get(link)
+    # The report opens on the French series, not on the editor's (English) locale.
+    assert {row.series_title for row in response.context["object_list"]} == {"Souvenirs"}
+
+
+def test_no_locale_column_or_filter_with_one_locale(admin_client, site, settings):
+    for i18n_enabled in (False, True):
+        settings.WAGTAIL_I18N_ENABLED = i18n_enabled
+        response = admin_client.get(series_index_url())
+        assert "Locale" not in next(iter(table(response).values()))
+        assert "?locale=" not in response.content.decode()
+        # The parameter is accepted and changes nothing.
+        for query in ("?locale=fr", "?locale=", "?locale=xx"):
+            assert len(table(admin_client.get(series_index_url() + query))) == 3, query
+
+
+def test_index_queries_do_not_grow_with_two_locales(bilingual_admin, home):
+    from wagtail.models import Locale
+
+    from tests.sites_and_locales import translate
+
+    french = Locale.objects.get(language_code="fr")
+    counts = {}
+    made = 0
+    for total in (3, 10):
+        for i in range(made, total):
+            series = make_series(reload(home), f"Series {i:02d}")
+            add_part(series, "Coming", state="draft", expected_date=TODAY)
+            translate(reload(series), french, title=f"Série {i:02d}", slug=f"serie-{i:02d}")
+        made = total
+        url = series_index_url() + "?locale="
+        bilingual_admin.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            rows = table(bilingual_admin.get(url))
+        assert len(rows) == 2 * total + 2
+        counts[total] = len(queries)
+    # One query more than a single-language site (INDEX_QUERIES): the site's locales.
+    assert counts[3] == counts[10] == INDEX_QUERIES["superuser"] + 1

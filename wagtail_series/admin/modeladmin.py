@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter, display
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +35,15 @@ from wagtail_modeladmin.views import IndexView
 
 from .. import reader
 from ..models import SeriesPage
+from .locales import (
+    LOCALE_PARAM,
+    chosen_locale,
+    locale_choices,
+    locale_id_for,
+    locale_label,
+    shows_locales,
+    unknown_locale_message,
+)
 from .permissions import can_add_part, series_for_user, user_has_series_access
 
 
@@ -64,6 +74,55 @@ class SeriesTagFilter(SimpleListFilter):
         return None
 
 
+class SeriesLocaleFilter(SimpleListFilter):
+    """``?locale=<code>``; by default the editor's own locale, ``?locale=`` for all.
+
+    Offered only when the site shows locales (``locales.shows_locales``). It replaces
+    modeladmin's own locale filter (``?locale__id__exact=<id>``) so that the index takes the
+    same ``locale`` parameter as Wagtail's listings and the report.
+    """
+
+    title = gettext_lazy("locale")
+    parameter_name = LOCALE_PARAM
+
+    def __init__(self, request: HttpRequest, *args: Any) -> None:
+        self.request = request
+        super().__init__(request, *args)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return locale_choices(request)
+
+    def chosen(self) -> str | None:
+        value = self.value()
+        return chosen_locale(self.request, {} if value is None else {LOCALE_PARAM: value})
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        code = self.chosen()
+        if code is None:
+            return None
+        locale_id = locale_id_for(request, code)
+        if locale_id is None:
+            # An unknown code matches nothing (as Wagtail's LocaleFilter does), and says why.
+            messages.warning(request, unknown_locale_message(code))
+            return queryset.none()
+        return queryset.filter(locale_id=locale_id)
+
+    def choices(self, changelist: Any) -> Any:
+        chosen = self.chosen()
+        # "All" must be explicit (``?locale=``): no parameter means the editor's own locale.
+        yield {
+            "selected": chosen is None,
+            "query_string": changelist.get_query_string({LOCALE_PARAM: ""}),
+            "display": _("All"),
+        }
+        for code, name in self.lookup_choices:
+            yield {
+                "selected": chosen == code,
+                "query_string": changelist.get_query_string({LOCALE_PARAM: code}),
+                "display": name,
+            }
+
+
 class SeriesIndexView(IndexView):
     def get_filters(self, request: HttpRequest) -> Any:
         specs, has_filters, remaining, use_distinct = super().get_filters(request)
@@ -80,6 +139,7 @@ class SeriesIndexView(IndexView):
         outlines = reader.get_editor_outlines(series, self.request)
         for item in series:
             item._series_editor_outline = outlines[item.pk]
+            item._series_locale_label = locale_label(self.request, item.locale_id)
         context["object_list"] = series
         return context
 
@@ -179,7 +239,23 @@ class SeriesAdmin(ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[SeriesPage]:
         return series_for_user(request.user)
 
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        if shows_locales(request):
+            return (self.list_display[0], "series_locale", *self.list_display[1:])
+        return self.list_display
+
+    def get_list_filter(self, request: HttpRequest) -> tuple[Any, ...]:
+        # Not modeladmin's default, which adds a "locale" field filter whenever i18n is on.
+        return (*self.list_filter, SeriesLocaleFilter)
+
     # --- Columns (values from the editor outline set by SeriesIndexView) ---------------------
+
+    @display(description=gettext_lazy("locale"))
+    def series_locale(self, obj: SeriesPage) -> str:
+        # The markup of Wagtail's locale labels in its page listings ({% status %}).
+        return format_html(
+            '<span class="w-status w-status--label">{}</span>', obj._series_locale_label
+        )
 
     @display(description=gettext_lazy("status"))
     def series_status(self, obj: SeriesPage) -> str:

@@ -27,6 +27,7 @@ class PlannerRow:
     title: str
     series_id: int
     series_title: str
+    series_locale_id: int
     position: int | None
     label: str | None
     state: reader.PartState
@@ -44,6 +45,7 @@ class PlannerRow:
             title=entry.title,
             series_id=outline.series_id,
             series_title=outline.title,
+            series_locale_id=outline.series.locale_id,
             position=entry.position,
             label=entry.label,
             state=entry.state,

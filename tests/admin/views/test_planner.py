@@ -7,8 +7,10 @@ import datetime as dt
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
+from wagtail.users.models import UserProfile
 
 from tests.conftest import add_part, make_series, reload, restrict
 from tests.reader.conftest import schedule
@@ -17,6 +19,7 @@ from tests.series_admin_helpers import (
     SCRIPT_TITLE,
     assert_permission_denied,
     make_editor,
+    messages_of,
     report_url,
 )
 from wagtail_series.admin.planner import PlannerRow
@@ -25,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 REPORT_QUERIES = 14
+REPORT_QUERIES_TWO_LOCALES = 13
 
 
 @pytest.fixture
@@ -175,3 +179,90 @@ def test_report_queries_do_not_grow(
     with django_assert_num_queries(REPORT_QUERIES):
         response = client.get(report_url())
     assert len(rows(response)) == series_count
+
+
+# --- Locales (issue 16) -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bilingual_admin(client, django_user_model, bilingual):
+    bilingual()
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    return client
+
+
+def series_titles(response) -> list[str]:
+    return sorted({row.series_title for row in rows(response)})
+
+
+def test_the_locale_filter_filters_and_labels(bilingual_admin):
+    french = bilingual_admin.get(report_url(locale="fr"))
+    assert [r.title for r in rows(french)] == ["Boule puante", "Chair à canon"]
+    assert series_titles(bilingual_admin.get(report_url(locale="en"))) == ["Memories"]
+    everything = bilingual_admin.get(report_url(locale=""))
+    assert series_titles(everything) == ["Memories", "Souvenirs"]
+    # Wagtail's locale column and label markup.
+    soup = BeautifulSoup(everything.content, "html.parser")
+    headers = [" ".join(th.get_text(" ").split()) for th in soup.select("table.listing thead th")]
+    assert "Locale" in headers
+    labels = [" ".join(s.get_text().split()) for s in soup.select("td .w-status--label")]
+    assert sorted(labels) == ["English", "English", "French", "French"]
+    # The series filter and the locale filter together.
+    souvenirs = rows(french)[0].series_id
+    assert rows(bilingual_admin.get(report_url(locale="en", series=souvenirs))) == []
+
+
+def test_unknown_or_empty_locale_is_no_error(bilingual_admin):
+    response = bilingual_admin.get(report_url(locale="xx"))
+    assert rows(response) == []
+    assert ("warning", "No locale has the code “xx”: nothing to show.") in messages_of(response)
+    assert len(rows(bilingual_admin.get(report_url(locale="")))) == 4
+
+
+def test_the_report_defaults_to_the_editors_own_locale(bilingual_admin, django_user_model):
+    response = bilingual_admin.get(report_url())
+    assert series_titles(response) == ["Memories"]
+    # Shown as chosen in Wagtail's filter, but not as an active filter to remove.
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("input[name=locale][checked]")["value"] == "en"
+    assert not soup.select(".w-active-filters")
+    profile = UserProfile.get_for_user(django_user_model.objects.get(username="admin"))
+    profile.preferred_language = "fr"
+    profile.save()
+    assert series_titles(bilingual_admin.get(report_url())) == ["Souvenirs"]
+    # A chosen series needs no locale: the Series index links here with ``?series=``.
+    memories = rows(bilingual_admin.get(report_url(locale="en")))[0].series_id
+    assert series_titles(bilingual_admin.get(report_url(series=memories))) == ["Memories"]
+
+
+def test_no_locale_column_or_filter_with_one_locale(admin_client, site, settings):
+    for i18n_enabled in (False, True):
+        settings.WAGTAIL_I18N_ENABLED = i18n_enabled
+        response = admin_client.get(report_url())
+        assert len(rows(response)) == 5
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert not soup.select("input[name=locale]")
+        assert "Locale" not in soup.select_one("table.listing thead").get_text()
+        for locale in ("fr", "", "xx"):
+            assert len(rows(admin_client.get(report_url(locale=locale)))) == 5, locale
+
+
+@pytest.mark.parametrize("series_count", [3, 10])
+def test_report_queries_do_not_grow_with_two_locales(
+    bilingual_admin, home, series_count, django_assert_num_queries
+):
+    from tests.sites_and_locales import translate
+
+    french = Locale.objects.get(language_code="fr")
+    for i in range(series_count):
+        series = make_series(reload(home), f"Series {i}")
+        add_part(series, "Coming", state="draft", expected_date=TODAY)
+        part = reload(series).get_children().first()
+        translate(reload(series), french, slug=f"serie-{i}")
+        translate(part, french, publish=False, slug=f"a-venir-{i}")
+    bilingual_admin.get(report_url(locale=""))
+    # A superuser (no permission queries) and two locales: Wagtail's locale filter reads the
+    # locales, and so do we (labels, the default), one query each.
+    with django_assert_num_queries(REPORT_QUERIES_TWO_LOCALES):
+        response = bilingual_admin.get(report_url(locale=""))
+    assert len(rows(response)) == 2 * series_count + 4
