@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction, Site
 
+from tests.i18n_support import i18n, translate  # noqa: F401 (fixtures: Wagtail i18n, translations)
 from tests.support import purged, receiver  # noqa: F401 (fixtures: a CDN, a webhook endpoint)
 from wagtail_series import propagation
 from wagtail_series.compat import get_page_model
