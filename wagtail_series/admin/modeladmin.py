@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from taggit.models import Tag
 from wagtail.admin.menu import MenuItem
 from wagtail.models import get_page_models
@@ -255,7 +255,8 @@ class SeriesAdmin(ModelAdmin):
 
 
 class SeriesAdminGroup(ModelAdminGroup):
-    menu_label = gettext_lazy("Series")
+    # The area of every series (plural in French and German), not one series' column.
+    menu_label = pgettext_lazy("admin area", "Series")
     menu_icon = "list-ol"
     menu_order = 250
     items = (SeriesAdmin,)
