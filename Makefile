@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model lint format migrations-check fuzz-api bench bench-graphql docs docs-serve docs-screenshots ci clean
+.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model lint format migrations-check messages messages-check fuzz-api bench bench-graphql docs docs-serve docs-screenshots ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -73,6 +73,12 @@ migrations-check: install $(VENV74)/bin/.installed ## makemigrations --check on 
 	$(MANAGE) makemigrations --check --dry-run
 	cd example_site && ../$(VENV74)/bin/python manage.py makemigrations --check --dry-run
 	$(MANAGE) check --fail-level WARNING
+
+messages: install ## Update the fr and de catalogs from the sources (makemessages) and compile them
+	$(BIN)/python scripts/messages.py update
+
+messages-check: install ## Fail if a catalog misses a string, keeps an obsolete one, is incomplete or not compiled
+	$(BIN)/python scripts/messages.py check
 
 fuzz-api: install ## Fuzz the running example site's API with schemathesis against its OpenAPI document
 	$(BIN)/python scripts/fuzz_api.py

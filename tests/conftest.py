@@ -213,4 +213,4 @@ def canary() -> Callable[[str], str]:
 
 # Multilingual and multi-site fixtures (``i18n``, ``bilingual``, ``two_sites``): imported last,
 # as they build on the builders above.
-from tests.sites_and_locales import bilingual, i18n, two_sites  # noqa: E402, F401
+from tests.sites_and_locales import bilingual, i18n, translate, two_sites  # noqa: E402, F401

@@ -15,9 +15,19 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
+from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale, Site
 
-from tests.conftest import Page, add_part, make_series, page_link, reload, rich_text_paragraph
+from tests.conftest import (
+    Page,
+    add_part,
+    make_series,
+    page_link,
+    publish,
+    reload,
+    rich_text_paragraph,
+)
 
 LANGUAGES = [("en", "English"), ("fr", "French"), ("de", "German")]
 
@@ -43,10 +53,28 @@ def i18n(settings, db) -> Locale:
         *settings.MIDDLEWARE[1:],
     ]
     settings.ROOT_URLCONF = "tests.urls_i18n"
+    cache.clear()  # Wagtail's site root paths, cached before the translations
     return Locale.objects.get_or_create(language_code="fr")[0]
 
 
-def translate(page: Page, locale: Locale, *, publish: bool = True, **fields) -> Page:
+@pytest.fixture
+def translate(i18n) -> Callable[..., Page]:
+    """``translate(page, "fr")``: the page's published copy in that locale (parents copied
+    and published as needed)."""
+
+    def copy(page: Page, language: str) -> Page:
+        locale, _ = Locale.objects.get_or_create(language_code=language)
+        action = CopyPageForTranslationAction(page, locale, copy_parents=True)
+        translated = action.execute(skip_permission_checks=True)
+        # The copied parents (the home page's translation) are drafts too: readers need them.
+        for ancestor in translated.get_ancestors().filter(depth__gt=1, live=False):
+            publish(ancestor)
+        return publish(translated)
+
+    return copy
+
+
+def translate_page(page: Page, locale: Locale, *, publish: bool = True, **fields) -> Page:
     """A translation of ``page`` in ``locale`` (``copy_for_translation``), with ``fields``
     (translated titles, teasers...) saved as a revision and published unless ``publish`` is
     false (then it stays a draft, as a copy for translation starts)."""
@@ -71,16 +99,16 @@ def bilingual(i18n, home, memories) -> Callable[[], dict[str, dict[str, Page]]]:
 
     def build() -> dict[str, dict[str, Page]]:
         english = memories()
-        french_home = translate(home, i18n, title="Accueil")
+        french_home = translate_page(home, i18n, title="Accueil")
         french: dict[str, Page] = {}
-        french["series"] = translate(
+        french["series"] = translate_page(
             english["series"],
             i18n,
             title=FRENCH_TITLES["series"],
             slug="souvenirs",
             description="<p>Une anthologie, un court métrage à la fois.</p>",
         )
-        french["stink"] = translate(
+        french["stink"] = translate_page(
             english["stink"],
             i18n,
             publish=False,
@@ -89,7 +117,7 @@ def bilingual(i18n, home, memories) -> Callable[[], dict[str, dict[str, Page]]]:
             forthcoming_teaser="Un remède contre le rhume tourne très mal.",
             expected_date=dt.date(2027, 1, 15),
         )
-        french["cannon"] = translate(
+        french["cannon"] = translate_page(
             english["cannon"],
             i18n,
             publish=False,
@@ -97,7 +125,7 @@ def bilingual(i18n, home, memories) -> Callable[[], dict[str, dict[str, Page]]]:
             slug="chair-a-canon",
             forthcoming_teaser="Une ville bâtie autour de ses canons.",
         )
-        french["rose"] = translate(
+        french["rose"] = translate_page(
             english["rose"],
             i18n,
             title=FRENCH_TITLES["rose"],

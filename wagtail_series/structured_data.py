@@ -9,6 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .languages import bcp47, page_language
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -24,13 +26,19 @@ def _absolute(url: str | None, request: HttpRequest | None) -> str | None:
     return request.build_absolute_uri(url)
 
 
+def _in_language(outline: SeriesOutline, request: HttpRequest | None) -> str:
+    # Parts live under their series, in its locale tree: the series' language is theirs.
+    return bcp47(page_language(outline.series, request))
+
+
 def series_data(outline: SeriesOutline, request: HttpRequest | None = None) -> dict[str, Any]:
-    """A ``CreativeWorkSeries`` with its published parts as ``hasPart``."""
+    """A ``CreativeWorkSeries`` with its published parts as ``hasPart``, in its language."""
     return {
         "@context": "https://schema.org",
         "@type": "CreativeWorkSeries",
         "name": outline.title,
         "url": _absolute(outline.url, request),
+        "inLanguage": _in_language(outline, request),
         "hasPart": [
             {
                 "@type": "Article",
@@ -46,7 +54,7 @@ def series_data(outline: SeriesOutline, request: HttpRequest | None = None) -> d
 
 
 def part_data(position: PartPosition, request: HttpRequest | None = None) -> dict[str, Any]:
-    """An ``Article`` that ``isPartOf`` its series, with its position."""
+    """An ``Article`` that ``isPartOf`` its series, with its position and language."""
     entry = position.entry
     return {
         "@context": "https://schema.org",
@@ -54,6 +62,7 @@ def part_data(position: PartPosition, request: HttpRequest | None = None) -> dic
         "headline": entry.title,
         "name": entry.title,
         "url": _absolute(entry.url, request),
+        "inLanguage": _in_language(position.outline, request),
         "position": entry.position,
         "datePublished": entry.first_published_at,
         "isPartOf": {

@@ -168,7 +168,7 @@ def test_no_locale_labels_with_one_locale(client, django_user_model, site, setti
 def test_dashboard_queries_do_not_grow_with_two_locales(bilingual_admin, home):
     from wagtail.models import Locale
 
-    from tests.sites_and_locales import translate
+    from tests.sites_and_locales import translate_page as translate
 
     french = Locale.objects.get(language_code="fr")
     counts = {}

@@ -274,7 +274,7 @@ def test_no_locale_column_or_filter_with_one_locale(admin_client, site, settings
 def test_index_queries_do_not_grow_with_two_locales(bilingual_admin, home):
     from wagtail.models import Locale
 
-    from tests.sites_and_locales import translate
+    from tests.sites_and_locales import translate_page as translate
 
     french = Locale.objects.get(language_code="fr")
     counts = {}

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from taggit.models import Tag
 from wagtail.admin.menu import MenuItem
 from wagtail.models import get_page_models
@@ -267,12 +267,30 @@ class SeriesAdmin(ModelAdmin):
     @display(description=gettext_lazy("parts"))
     def parts(self, obj: SeriesPage) -> str:
         outline = _outline(obj)
+        # ngettext although English doesn't change: French and German participles agree in number.
         lines = [
-            ("published", _("%(count)d published") % {"count": outline.published_count}),
-            ("forthcoming", _("%(count)d forthcoming") % {"count": outline.forthcoming_count}),
+            (
+                "published",
+                ngettext("%(count)d published", "%(count)d published", outline.published_count)
+                % {"count": outline.published_count},
+            ),
+            (
+                "forthcoming",
+                ngettext(
+                    "%(count)d forthcoming", "%(count)d forthcoming", outline.forthcoming_count
+                )
+                % {"count": outline.forthcoming_count},
+            ),
         ]
         if obj.planned_parts:
-            lines.append(("planned", _("%(count)d planned") % {"count": obj.planned_parts}))
+            planned = obj.planned_parts
+            lines.append(
+                (
+                    "planned",
+                    ngettext("%(count)d planned", "%(count)d planned", planned)
+                    % {"count": planned},
+                )
+            )
         return format_html_join("", '<span class="series-count series-count--{}">{}</span>', lines)
 
     @display(description=gettext_lazy("next expected"))
@@ -281,12 +299,16 @@ class SeriesAdmin(ModelAdmin):
         if entry is None:
             return ""
         due = entry.due_date
+        # The same "Part 2: Title" as readers see, translated (French puts a space before ":").
+        part = _("%(label)s: %(title)s") % {
+            "label": entry.label or _("hidden"),
+            "title": entry.title,
+        }
         if due is None:
-            return format_html("{}: {}", entry.label or _("hidden"), entry.title)
+            return format_html("{}", part)
         return format_html(
-            '{}: {} <span class="series-next-expected__date">({})</span>',
-            entry.label or _("hidden"),
-            entry.title,
+            '{} <span class="series-next-expected__date">({})</span>',
+            part,
             formats.date_format(due, "DATE_FORMAT"),
         )
 
@@ -297,7 +319,7 @@ class SeriesAdmin(ModelAdmin):
             return ""
         return format_html(
             '<span class="w-status w-status--label series-overdue">{}</span>',
-            _("%(count)d overdue") % {"count": count},
+            ngettext("%(count)d overdue", "%(count)d overdue", count) % {"count": count},
         )
 
     @display(description=gettext_lazy("last published"))
@@ -309,7 +331,8 @@ class SeriesAdmin(ModelAdmin):
 
 
 class SeriesAdminGroup(ModelAdminGroup):
-    menu_label = gettext_lazy("Series")
+    # The area of every series (plural in French and German), not one series' column.
+    menu_label = pgettext_lazy("admin area", "Series")
     menu_icon = "list-ol"
     menu_order = 250
     items = (SeriesAdmin,)

@@ -8,6 +8,12 @@ Items are the published parts only, newest first. Conditional GET: the ETag and 
 come from the series' ``SeriesVersion`` through ``wagtail_series.versions`` (the same recipe
 and rule as the REST API's), so a 304 is answered without building the feed, and a rendered feed
 is kept in the ``CACHE_ALIAS`` cache under a key holding that version.
+
+Languages: a series feed is in its series' language (its locale's under Wagtail i18n, see
+``wagtail_series.languages``), whatever the request asks; the site-wide feed is in the active
+language, and says ``Vary: Accept-Language`` unless the URL names the language. The feed is built
+and rendered with that language active, declares it (RSS ``<language>``, Atom ``xml:lang``, JSON
+Feed ``language``), and the ETag and cache key hold it.
 """
 
 from __future__ import annotations
@@ -22,15 +28,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import condition, require_safe
 from wagtail.models import Site
 
 from .. import reader, versions
 from ..conf import series_settings
 from ..frontend_cache.tags import ALL_SERIES_TAG, add_cache_tags, series_tag
+from ..languages import active_language, language_from_path, page_language
 from ..models import SeriesPage
 from ..models.versions import ALL_SERIES
 from .text import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, clean, plain_text
@@ -73,6 +82,8 @@ class FeedData:
     description: str
     feed_url: str
     author: str
+    language: str
+    """A Django language code ("fr", "en-us"): what the feed declares."""
     categories: tuple[str, ...] = ()
     image_url: str | None = None
     items: tuple[FeedItem, ...] = field(default=())
@@ -82,7 +93,8 @@ class FeedData:
 
 
 def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> FeedData:
-    """The feed of one series, as anonymous readers see it."""
+    """The feed of one series, as anonymous readers see it; call it with the series' language
+    active (``serve_series_feed`` does), since item titles are translated."""
     outline = reader.get_series_outline(series, None)
     categories = tuple(sorted(clean(tag.name) for tag in series.tags.all()))
     link = request.build_absolute_uri(outline.url or "/")
@@ -99,6 +111,7 @@ def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> Fee
         or clean(series.title, TITLE_MAX_LENGTH),
         feed_url=request.build_absolute_uri(),
         author=_site_name(request),
+        language=page_language(series, request),
         categories=categories,
         image_url=_cover_image_url(series, request),
         items=items,
@@ -106,7 +119,8 @@ def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> Fee
 
 
 def site_feed_data(request: HttpRequest, kind: str) -> FeedData:
-    """New parts across every live series of the request's site that anyone may read."""
+    """New parts across every live series of the request's site that anyone may read, in the
+    active language."""
     site = Site.find_for_request(request)
     candidates = SeriesPage.objects.all()
     if site is not None:
@@ -125,6 +139,7 @@ def site_feed_data(request: HttpRequest, kind: str) -> FeedData:
         description=clean(_("The latest parts of every series on %(site)s.") % {"site": site_name}),
         feed_url=request.build_absolute_uri(),
         author=site_name,
+        language=active_language(),
         items=_items(published, request, categories=categories, with_series_title=True),
     )
 
@@ -145,9 +160,12 @@ def _items(
         detail = details.get(entry.page_id)
         if detail is None:  # unpublished since the outline was read
             continue
-        title = f"{entry.label}: {entry.title}"
+        # Whole patterns, translated: punctuation and order differ ("Partie 1 : ...").
+        values = {"label": entry.label, "title": entry.title, "series": outline.title}
         if with_series_title:
-            title = f"{outline.title}, {title}"
+            title = _("%(series)s, %(label)s: %(title)s") % values
+        else:
+            title = _("%(label)s: %(title)s") % values
         link = request.build_absolute_uri(entry.url)
         items.append(
             FeedItem(
@@ -215,8 +233,10 @@ class _AtomWithLogo(Atom1Feed):
 class _SyndicationFeed(Feed):
     """Django's syndication view over a ``FeedData`` (``get_object`` returns it)."""
 
-    def __init__(self, feed_type: type) -> None:
+    def __init__(self, feed_type: type, language: str) -> None:
         self.feed_type = feed_type
+        # Django falls back to the active language; ours is the feed's own.
+        self.language = language
 
     def get_object(self, request: HttpRequest, data: FeedData) -> FeedData:
         return data
@@ -286,7 +306,7 @@ def _render_json(data: FeedData) -> HttpResponse:
         "home_page_url": data.link,
         "feed_url": data.feed_url,
         "description": data.description,
-        "language": settings.LANGUAGE_CODE,
+        "language": data.language,
         "authors": [{"name": data.author}],
         "items": [],
     }
@@ -318,7 +338,7 @@ _FEED_TYPES = {"rss": _RssWithImage, "atom": _AtomWithLogo}
 def _render(kind: str, request: HttpRequest, data: FeedData) -> HttpResponse:
     if kind == "json":
         return _render_json(data)
-    response = _SyndicationFeed(_FEED_TYPES[kind])(request, data=data)
+    response = _SyndicationFeed(_FEED_TYPES[kind], data.language)(request, data=data)
     # Django sets Last-Modified from the newest item; ours comes from the series version.
     del response.headers["Last-Modified"]
     return response
@@ -331,7 +351,12 @@ class _Validators:
     """ETag, Last-Modified and cache key of one feed, from its ``SeriesVersion`` (one query)."""
 
     def __init__(
-        self, request: HttpRequest, version_id: int, kind: str, page: SeriesPage | None
+        self,
+        request: HttpRequest,
+        version_id: int,
+        kind: str,
+        page: SeriesPage | None,
+        language: str,
     ) -> None:
         version = versions.read(version_id)
         self.etag_value = versions.etag(
@@ -340,7 +365,8 @@ class _Validators:
             request.scheme,
             request.get_host(),
             series_settings.FEED_ITEMS,
-            settings.LANGUAGE_CODE,
+            # The feed's own language: one language's bytes are never another's (nor its 304).
+            language,
         )
         self.changed_at = versions.last_modified(version, page)
         self.cache_key = versions.cache_key("feed", self.etag_value.strip('"'))
@@ -357,11 +383,12 @@ def _serve(
     version_id: int,
     kind: str,
     build: Callable[[], FeedData],
+    language: str,
     page: SeriesPage | None = None,
 ) -> HttpResponse:
     if kind not in FEED_KINDS:
         raise Http404
-    validators = _Validators(request, version_id, kind, page)
+    validators = _Validators(request, version_id, kind, page, language)
 
     @require_safe
     @condition(etag_func=validators.etag, last_modified_func=validators.last_modified)
@@ -372,7 +399,8 @@ def _serve(
         if cached is not None:
             content_type, body = cached
             return HttpResponse(body, content_type=content_type)
-        response = _render(kind, request, build())
+        with override(language):  # translated strings in the feed's language, not the request's
+            response = _render(kind, request, build())
         if cache is not None:
             cache.set(validators.cache_key, (response["Content-Type"], response.content), timeout)
         return response
@@ -406,9 +434,20 @@ def serve_series_feed(request: HttpRequest, series: SeriesPage, kind: str) -> Ht
     """The ``kind`` ("rss", "atom" or "json") feed of ``series``; 404 unless it is public."""
     if not reader.series_is_public(series, request):
         raise Http404
-    return _serve(request, series.pk, kind, lambda: series_feed_data(series, request, kind), series)
+    language = page_language(series, request)
+    return _serve(
+        request, series.pk, kind, lambda: series_feed_data(series, request, kind), language, series
+    )
 
 
 def site_feed(request: HttpRequest, kind: str = "rss") -> HttpResponse:
-    """The feed of new parts across every public series of the request's site."""
-    return _serve(request, ALL_SERIES, kind, lambda: site_feed_data(request, kind))
+    """The feed of new parts across every public series of the request's site, in the active
+    language (see the module's docstring)."""
+    response = _serve(
+        request, ALL_SERIES, kind, lambda: site_feed_data(request, kind), active_language()
+    )
+    if settings.USE_I18N and not language_from_path(request):
+        # The language may come from Accept-Language (LocaleMiddleware): shared caches must key
+        # on it, 304s included.
+        patch_vary_headers(response, ("Accept-Language",))
+    return response

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -110,7 +111,8 @@ class SeriesPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("series")
-        verbose_name_plural = _("series")
+        # English "series" is both numbers; French and German aren't ("séries", "Serien").
+        verbose_name_plural = pgettext_lazy("plural", "series")
         indexes = [
             # The default listing order, newest part first (ties by id), read by ORDER BY ...
             # LIMIT without sorting every series. NULLS LAST where the database says so

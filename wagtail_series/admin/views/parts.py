@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.utils import get_valid_next_url_from_request
@@ -48,7 +48,7 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
     header_icon = "date"
     index_url_name = "wagtail_series_seriespage_modeladmin_index"
     """The Series index (see ``modeladmin``): where the form returns, unless given ``?next=``."""
-    index_label = gettext_lazy("Series")
+    index_label = pgettext_lazy("admin area", "Series")  # as the menu says
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.series = get_series_or_404(kwargs["series_id"])
