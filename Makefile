@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 MANAGE := cd example_site && ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model lint format migrations-check messages messages-check fuzz-api bench bench-graphql docs docs-serve docs-screenshots ci clean
+.PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model test-localize lint format migrations-check messages messages-check fuzz-api bench bench-graphql docs docs-serve docs-screenshots ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ test-wagtail74: $(VENV74)/bin/.installed ## Run the suite on Wagtail 7.4 LTS (in
 
 test-swapped-page-model: install ## Run the suite with Wagtail 8's page model swapped (WAGTAIL_PAGE_MODEL)
 	DJANGO_SETTINGS_MODULE=tests.settings_swapped $(BIN)/pytest -q -n $(PYTEST_WORKERS)
+
+test-localize: install ## Run tests/localize with wagtail-localize installed (tests.settings_localize)
+	DJANGO_SETTINGS_MODULE=tests.settings_localize $(BIN)/pytest -q tests/localize
 
 lint: install ## ruff check, ruff format --check, and the type check (mypy on wagtail_series)
 	$(BIN)/ruff check .

@@ -93,11 +93,12 @@ def bilingual(i18n, home, memories) -> Callable[[], dict[str, dict[str, Page]]]:
     """The ``memories`` series in English and French: in each language a published Part 1
     ("rose") whose body links to two announced forthcoming parts ("stink" dated, "cannon").
 
-    The French Part 1's body links to the French parts. Returns ``{"en": {...}, "fr": {...}}``
-    with the keys of ``memories`` (series, rose, stink, cannon).
+    The French Part 1's body links to the French parts; with ``links_to="en"`` it links to the
+    English parts' ids instead, as ``copy_for_translation`` leaves links (French text). Returns
+    ``{"en": {...}, "fr": {...}}`` with the keys of ``memories`` (series, rose, stink, cannon).
     """
 
-    def build() -> dict[str, dict[str, Page]]:
+    def build(*, links_to: str = "fr") -> dict[str, dict[str, Page]]:
         english = memories()
         french_home = translate_page(home, i18n, title="Accueil")
         french: dict[str, Page] = {}
@@ -125,6 +126,7 @@ def bilingual(i18n, home, memories) -> Callable[[], dict[str, dict[str, Page]]]:
             slug="chair-a-canon",
             forthcoming_teaser="Une ville bâtie autour de ses canons.",
         )
+        linked = french if links_to == "fr" else english
         french["rose"] = translate_page(
             english["rose"],
             i18n,
@@ -132,8 +134,8 @@ def bilingual(i18n, home, memories) -> Callable[[], dict[str, dict[str, Page]]]:
             slug="la-rose-magnetique",
             intro="Un équipage de récupération répond à un appel de détresse.",
             body=rich_text_paragraph(
-                f"<p>Viennent ensuite {page_link(french['stink'], 'Boule puante')} et "
-                f"{page_link(french['cannon'], 'Chair à canon')}.</p>"
+                f"<p>Viennent ensuite {page_link(linked['stink'], 'Boule puante')} et "
+                f"{page_link(linked['cannon'], 'Chair à canon')}.</p>"
             ),
         )
         # copy_for_translation keeps the source's tree order among the new siblings only if

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.models import PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -42,21 +42,33 @@ def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Also when Wagtail only scheduled the page (instance.live is False): its expected date,
     # shown to readers, is now the scheduled go-live date. Any page: an ancestor's slug is in
     # the URL of every series below it.
+    affected = propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance)
     propagation.series_changed(
-        propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance),
-        event="published" if instance.live else "scheduled",
-        page=_subject(instance),
+        affected, event="published" if instance.live else "scheduled", page=_subject(instance)
     )
+    if instance.live:
+        _links_changed(instance, affected)
+
+
+def _links_changed(page: Any, affected: set[int]) -> None:
+    # Rich-text links to a part, or to a translation of it, become links or "coming soon"
+    # placeholders with it (see rich_text): the series that show them changed too.
+    if isinstance(page, SeriesPartMixin):
+        propagation.series_changed(
+            propagation.series_ids_linking_to(page) - affected, event="updated"
+        )
 
 
 def on_page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
     # The page was live until now: its URL must be purged, and revalidated if it was public.
+    affected = propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance)
     propagation.series_changed(
-        propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance),
+        affected,
         event="unpublished",
         page=_subject(instance),
         previous=propagation.previous_urls(instance) if propagation.propagation_enabled() else None,
     )
+    _links_changed(instance, affected)
 
 
 # What readers see of a part that is not live: its announcement.
@@ -210,9 +222,38 @@ def on_restriction_groups_changed(sender: Any, instance: Any, action: str, **kwa
         on_restriction_changed(sender, instance)
 
 
+_SITE_BEFORE = "_wagtail_series_site_before"
+
+
+def on_site_pre_save(sender: Any, instance: Site, raw: bool = False, **kwargs: Any) -> None:
+    # Only a change of what is in the URLs leaves old URLs behind.
+    if not raw:
+        _remember_site_urls(instance, changed=("hostname", "port", "root_page_id"))
+
+
+def on_site_pre_delete(sender: Any, instance: Site, **kwargs: Any) -> None:
+    _remember_site_urls(instance, changed=None)
+
+
+def _remember_site_urls(instance: Site, *, changed: tuple[str, ...] | None) -> None:
+    # The URLs the site serves until now, under its old hostname, port or root: read before the
+    # change (one query for the stored site, a few for its series), purged with it.
+    if instance.pk is None or not propagation.propagation_enabled():
+        return
+    before = Site.objects.filter(pk=instance.pk).select_related("root_page").first()
+    if before is None:
+        return
+    if changed is None or any(getattr(before, name) != getattr(instance, name) for name in changed):
+        instance.__dict__[_SITE_BEFORE] = propagation.previous_site_urls(before)
+
+
 def on_site_changed(sender: Any, instance: Site, **kwargs: Any) -> None:
     # Hostnames, ports and root pages are in every URL.
-    propagation.series_changed(SeriesPage.objects.values_list("pk", flat=True), event="site")
+    propagation.series_changed(
+        SeriesPage.objects.values_list("pk", flat=True),
+        event="site",
+        previous=instance.__dict__.pop(_SITE_BEFORE, None),
+    )
 
 
 def register_signal_handlers() -> None:
@@ -245,6 +286,10 @@ def register_signal_handlers() -> None:
         on_restriction_groups_changed,
         sender=PageViewRestriction.groups.through,
         dispatch_uid="wagtail_series_pvr_groups",
+    )
+    pre_save.connect(on_site_pre_save, sender=Site, dispatch_uid="wagtail_series_site_pre_save")
+    pre_delete.connect(
+        on_site_pre_delete, sender=Site, dispatch_uid="wagtail_series_site_pre_delete"
     )
     post_save.connect(on_site_changed, sender=Site, dispatch_uid="wagtail_series_site_saved")
     post_delete.connect(on_site_changed, sender=Site, dispatch_uid="wagtail_series_site_deleted")

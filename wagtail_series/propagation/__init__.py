@@ -32,29 +32,33 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from wagtail.models import ReferenceIndex
 
 from .. import reader, versions
+from ..compat import get_page_model
 from ..conf import series_settings
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.versions import ALL_SERIES
 from . import listing, tasks
 from .change import PROPAGATED_EVENTS, Change, ChangeSet, Move, Previous
-from .urls import page_url, series_urls
+from .urls import api_urls, page_url, series_urls
 
 if TYPE_CHECKING:
-    from wagtail.models import Page
+    from wagtail.models import Page, Site
 
 __all__ = [
     "PROPAGATED_EVENTS",
     "Previous",
     "batch",
+    "previous_site_urls",
     "previous_urls",
     "propagation_enabled",
     "series_changed",
     "series_ids_for_page",
     "series_ids_for_path",
+    "series_ids_linking_to",
     "series_ids_under",
     "url_changed",
 ]
@@ -138,6 +142,23 @@ def previous_urls(
     return Previous(urls=tuple(dict.fromkeys(u for u in urls if u)), public=public)
 
 
+def previous_site_urls(site: Site) -> Previous:
+    """Every URL of the series ``site`` serves, as it serves them until this change: call it
+    before a change of the site's hostname, port or root page is saved (its old host's URLs
+    stay in the CDN otherwise). The series pages, feeds, live parts and REST URLs; a few
+    queries, however many series and parts."""
+    root = site.root_page
+    below = list(SeriesPage.objects.filter(path__startswith=root.path))
+    live_parts = reader.get_live_part_pages(below)
+    urls: list[str] = []
+    for series in below:
+        parts = live_parts[series.pk]
+        urls += series_urls(series, parts, cached_paths=True)
+        urls += api_urls(series, parts)
+    # Not revalidated: a frontend's paths are the same on the new host.
+    return Previous(urls=tuple(dict.fromkeys(urls)), public=False)
+
+
 def url_changed(page: Page, old_url_path: str) -> None:
     """``page`` (and every page below it) moved from ``old_url_path``: once this is committed.
 
@@ -185,6 +206,33 @@ def series_ids_for_path(path: str) -> set[int]:
             Q(path__startswith=path) | Q(path=path[: -SeriesPage.steplen])
         ).values_list("pk", flat=True)
     )
+
+
+def series_ids_linking_to(page: Page) -> set[int]:
+    """The series whose page or parts link in rich text to ``page`` or to a translation of it.
+
+    A rich-text link to a part renders as a link or as "coming soon" depending on whether the
+    part it resolves to is live, and a link to a translation resolves to ``page`` for readers in
+    its locale (see ``rich_text``): publishing or unpublishing ``page`` changes those series'
+    pages. Read from Wagtail's reference index (kept by Wagtail on every save): three queries,
+    however many links.
+    """
+    page_model = get_page_model()
+    translations = page_model.objects.filter(translation_key=page.translation_key)
+    sources = (
+        ReferenceIndex.get_references_to_in_bulk(translations)
+        # Links held by pages (the targets' base content type is the page model's).
+        .filter(base_content_type=F("to_content_type"))
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+    ids = {int(object_id) for object_id in sources}
+    if not ids:
+        return set()
+    paths = page_model.objects.filter(pk__in=ids).values_list("path", flat=True)
+    # A series page itself (its description), or the parts directly under it.
+    candidates = {p for path in paths for p in (path, path[: -SeriesPage.steplen])}
+    return set(SeriesPage.objects.filter(path__in=candidates).values_list("pk", flat=True))
 
 
 def series_ids_under(page: Page) -> set[int]:
