@@ -51,7 +51,7 @@ def with_draft_canaries(pages, canary) -> dict[str, str]:
 def test_the_french_part_page_shows_the_french_series_only(bilingual, client):
     pages = bilingual()
     html = tidy(text(client, pages["fr"]["rose"]))
-    assert "Part 1 of 3 in" in html
+    assert "Part 1 sur 3 de" in html
     assert '<a href="/fr/souvenirs/">Souvenirs</a>' in html
     # Table of contents: the French parts, numbered within the French series.
     toc = html[html.index('class="series-toc"') :]
@@ -103,7 +103,7 @@ def test_previous_and_next_stay_in_the_locale_tree(bilingual, client):
     pages = bilingual()
     publish(pages["fr"]["stink"])
     html = tidy(text(client, reload(pages["fr"]["stink"])))
-    assert "Part 2 of 3 in" in html
+    assert "Part 2 sur 3 de" in html
     assert '<a href="/fr/souvenirs/la-rose-magnetique/"' in html  # previous
     assert "Chair à canon" in html  # next, forthcoming
     assert "Magnetic Rose" not in html and "Cannon Fodder" not in html

@@ -112,7 +112,7 @@ def test_the_translation_syncs_the_expected_date_and_switch(english, french):
 def test_a_series_translated_with_wagtail_localize_is_read_per_locale(english, french, client):
     html = client.get(french["rose"].url).content.decode()
     assert french["rose"].url == "/fr/souvenirs/la-rose-magnetique/"
-    assert "Part 1 of 3 in" in html
+    assert "Part 1 sur 3 de" in html
     assert "Chair à canon (titre provisoire)" in html and "Boule puante" in html
     for title in ("Memories", "Magnetic Rose", "Stink Bomb", "Cannon Fodder"):
         assert title not in html
