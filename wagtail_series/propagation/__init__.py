@@ -82,9 +82,20 @@ def series_changed(
     ids = set(series_ids)
     if not ids:
         return
-    # Versions and stored validators change now, in the caller's transaction; the validators
-    # are dropped again on commit (see versions.py for why).
-    ids = versions.bump(ids)
+    memo = _batch_memo()
+    if event == "published" and _bumped_with_its_row(page, ids, memo):
+        # Wagtail sends page_published after committing the page's row, whose save bumped these
+        # versions in its transaction: nothing readers see changed since. Propagate only.
+        ids.add(ALL_SERIES)
+    else:
+        # Versions and stored validators change now, in the caller's transaction; the
+        # validators are dropped again on commit (see versions.py for why).
+        ids = versions.bump(ids)
+        if versions.get_cache() is not None:
+            bumped = set(ids)
+            transaction.on_commit(lambda: versions.invalidate(bumped), robust=True)
+        if memo is not None and isinstance(page, SeriesPartMixin) and page.live:
+            memo[_BUMPED, page.pk] = frozenset(ids)
     # The listings' stored order, in the same transaction. A site's hostnames, ports and root
     # (the "site" event, for every series) change no part's date.
     if event != "site":
@@ -93,8 +104,6 @@ def series_changed(
         listing.store_latest_part_dates(
             ids - {ALL_SERIES}, page=page, excluding=gone, change=listing_change
         )
-    if versions.get_cache() is not None:
-        transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
     if event in PROPAGATED_EVENTS and propagation_enabled():
         change = Change(
             series_ids=frozenset(ids - {ALL_SERIES}),
@@ -104,6 +113,16 @@ def series_changed(
             previous=previous or Previous(),
         )
         transaction.on_commit(lambda: _committed(change), robust=True)
+
+
+_BUMPED = "bumped with its row"
+
+
+def _bumped_with_its_row(page: Page | None, ids: set[int], memo: dict[Any, Any] | None) -> bool:
+    """Whether the live part ``page``'s row was saved in this batch, bumping all of ``ids``."""
+    if memo is None or not isinstance(page, SeriesPartMixin) or not page.live:
+        return False
+    return ids <= memo.get((_BUMPED, page.pk), frozenset())
 
 
 def propagation_enabled() -> bool:
