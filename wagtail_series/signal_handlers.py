@@ -106,10 +106,14 @@ def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
         event = "updated"
     else:
         event = "saved"
-    if _untouched(instance, kwargs.get("update_fields")):
+    update_fields = kwargs.get("update_fields")
+    if _untouched(instance, update_fields):
         listing_change: reader.DateChange = "unchanged"
     elif isinstance(instance, SeriesPage):
         # Recomputed, and set on the instance: its row may have come from an old revision.
+        listing_change = "any"
+    elif update_fields is not None:
+        # Some of the fields compared were left out of the row: the instance isn't the row.
         listing_change = "any"
     else:
         listing_change = reader.latest_part_date_change(before, instance, created=created)

@@ -283,12 +283,12 @@ def test_counted_part_date_is_the_date_the_rule_counts(series):
     restrict(private, PageViewRestriction.LOGIN)
 
     def counted(page):
-        return SeriesPage.objects.annotate(d=reader.counted_part_date(page.pk)).values_list(
-            "d", flat=True
-        )[0]
+        date, where = reader.counted_part_date(page)
+        return date if SeriesPage.objects.filter(where, pk=series.pk).exists() else None
 
     assert counted(public) == public.first_published_at
     assert counted(private) is None and counted(draft) is None
+    assert reader.counted_part_date(series)[0] is None  # no part
 
 
 def test_a_parent_series_is_looked_up_once_per_memo(series, django_assert_num_queries):

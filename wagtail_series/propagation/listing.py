@@ -53,12 +53,15 @@ def store_latest_part_dates(
     if change == "unchanged":
         return
     if change == "joined" and page is not None and not isinstance(page, SeriesPage):
-        # The later of the stored date and the part's: written only where the part's is later.
-        date = reader.counted_part_date(page.pk)
-        SeriesPage.objects.filter(
-            Q(**{f"{FIELD}__isnull": True}) | Q(**{f"{FIELD}__lt": date}),
-            pk__in=set(series_ids),
-        ).update(**{FIELD: date})
+        date, counted = reader.counted_part_date(page)
+        if date is not None:
+            # The later of the stored date and the part's: written only where the part's is
+            # later (and the reader counts it). ``series_ids`` are the part's own series.
+            SeriesPage.objects.filter(
+                counted,
+                Q(**{f"{FIELD}__isnull": True}) | Q(**{f"{FIELD}__lt": date}),
+                pk__in=set(series_ids),
+            ).update(**{FIELD: date})
         return
     dates = reader.latest_public_part_dates(series_ids, excluding=excluding)
     items = sorted(dates.items())

@@ -225,13 +225,16 @@ def latest_part_date_change(
     return "any"
 
 
-def counted_part_date(part_id: int) -> Subquery:
-    """The date ``latest_public_part_dates`` counts for the part ``part_id`` (NULL if it counts
-    none: not live, or restricted), as a subquery reading that one row, whatever the series'
-    length. When ``latest_part_date_change`` says "joined", the series' date is the later of
-    the one stored and this."""
-    part = _counted_parts().filter(pk=part_id).order_by()
-    return Subquery(part.values("first_published_at")[:1])
+def counted_part_date(part: Page) -> tuple[datetime | None, Q]:
+    """The date ``latest_public_part_dates`` counts for ``part`` as it was just saved, and where
+    it counts it: ``(None, ...)`` if it counts none (not live, or no date); else its date and a
+    condition, for a query of its series, that holds unless the part has a view restriction of
+    its own. When ``latest_part_date_change`` says "joined", the series' date is the later of
+    the one stored and this one: no other part is read, whatever the series' length."""
+    date = part.first_published_at
+    if not isinstance(part, SeriesPartMixin) or not part.live or date is None:
+        return None, Q()
+    return date, ~Q(Exists(PageViewRestriction.objects.filter(page_id=part.pk)))
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:
