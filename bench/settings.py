@@ -9,6 +9,7 @@ The publish benchmark sets two more variables before Django starts:
   app is installed with its ``HTTPBackend`` pointing there, and one wagtail-series webhook too.
 - ``BENCH_TASK_BACKEND``: the django-tasks backend class for ``TASKS["default"]`` (what both
   Wagtail and wagtail-series enqueue on); unset: no ``TASKS``, django-tasks' immediate backend.
+  django-tasks-db's ``DatabaseBackend`` needs its app (its table) installed too.
 """
 
 import os
@@ -39,3 +40,5 @@ if receiver := os.environ.get("BENCH_RECEIVER_URL"):
 
 if task_backend := os.environ.get("BENCH_TASK_BACKEND"):
     TASKS = {"default": {"BACKEND": task_backend}}
+    if task_backend.startswith("django_tasks_db.") and "django_tasks_db" not in INSTALLED_APPS:
+        INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]

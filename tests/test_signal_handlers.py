@@ -144,3 +144,48 @@ def test_pages_outside_any_series_bump_nothing(home, two_series):
     home.add_child(instance=lone)
     lone.save_revision().publish()
     assert bumped(before) == set()
+
+
+# --- What an editor's publish costs -----------------------------------------------------------
+
+# One admin publish of a part saves its row three times (a draft, the revision, the publish):
+# each bumps the series' version (two statements each). page_published, sent once the publish
+# is committed, bumps nothing more: the publish's own row save did (in the same request); it
+# only records, in one statement, that the series now has a change to propagate (the row saves
+# had none), so that a lost task is recovered (tasks.recover).
+VERSION_STATEMENTS_PER_PUBLISH = 7
+
+
+def admin_publish(client, part) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.propagation.test_editor_actions import edit_form, edit_url
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(edit_url(part), edit_form(part, "publish"))
+    assert response.status_code == 302
+    assert reload(part).live
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_an_editors_publish_costs_the_same_queries_at_3_and_300_parts(
+    home, admin_client, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAIL_SERIES = {"WEBHOOKS": [{"url": "http://127.0.0.1:9/", "secret": "s"}]}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    statements = {}
+    for count in (2, 3, 300):  # the first warms the process's caches (content types, session)
+        series = make_series(home, f"Series of {count}")
+        for number in range(count - 1):
+            add_part(series, f"Part {number}", state="live")
+        finale = add_part(series, "Finale", state="draft")
+        with django_capture_on_commit_callbacks(execute=True):
+            statements[count] = admin_publish(admin_client, finale)
+    assert len(statements[3]) == len(statements[300])
+    versions = [sql for sql in statements[300] if '"wagtail_series_seriesversion"' in sql]
+    assert len(versions) == VERSION_STATEMENTS_PER_PUBLISH, "\n".join(versions)
+    # The listing date: one UPDATE reading the published part, none recomputing the rule.
+    (listing,) = [sql for sql in statements[300] if 'SET "latest_public_part_published_at"' in sql]
+    assert "ORDER BY" not in listing
+    assert not [sql for sql in statements[300] if '"_latest"' in sql]

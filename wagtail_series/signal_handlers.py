@@ -25,9 +25,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from wagtail.models import PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from . import propagation
+from . import propagation, reader
 from .compat import get_page_model
 from .models import SeriesPage, SeriesPartMixin, get_part_models
+from .propagation import listing
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -41,10 +42,14 @@ def _subject(page: Any) -> Any:
 def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Also when Wagtail only scheduled the page (instance.live is False): its expected date,
     # shown to readers, is now the scheduled go-live date. Any page: an ancestor's slug is in
-    # the URL of every series below it.
+    # the URL of every series below it. The listings' date is left alone: Wagtail saved the
+    # page's row before sending this, and on_series_page_saved stored it then.
     affected = propagation.series_ids_for_page(instance) | propagation.series_ids_under(instance)
     propagation.series_changed(
-        affected, event="published" if instance.live else "scheduled", page=_subject(instance)
+        affected,
+        event="published" if instance.live else "scheduled",
+        page=_subject(instance),
+        listing_change="unchanged",
     )
     if instance.live:
         _links_changed(instance, affected)
@@ -73,19 +78,32 @@ def on_page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 # What readers see of a part that is not live: its announcement.
 _ANNOUNCEMENT = ("live", "announce_forthcoming", "title", *SeriesPartMixin.ANNOUNCEMENT_FIELDS)
+# What a part's save is compared on: its announcement and what the listings' date reads.
+_COMPARED = tuple(dict.fromkeys((*_ANNOUNCEMENT, *reader.LATEST_PART_DATE_FIELDS)))
+
+
+def _untouched(instance: Any, update_fields: Any) -> bool:
+    """A save that writes none of the fields compared (a revision stored: Wagtail saves only
+    ``latest_revision`` and friends), or for a series page, not the listings' date."""
+    if update_fields is None:
+        return False
+    if isinstance(instance, SeriesPage):
+        return listing.FIELD not in update_fields
+    return not set(update_fields) & set(_COMPARED)
 
 
 def on_series_page_pre_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    # Remember the announcement as it was before this save (see _announcement_changed).
+    # Remember the part as it was before this save (see on_series_page_saved).
     if raw or instance.pk is None or not isinstance(instance, SeriesPartMixin):
         return
-    if propagation.propagation_enabled():
-        # A part type is a page type: its manager is the page model's `objects`.
-        part_type = cast("type[Page]", type(instance))
-        # Set in the instance's __dict__, where on_series_page_saved pops it.
-        instance.__dict__["_wagtail_series_before"] = (
-            part_type.objects.filter(pk=instance.pk).values(*_ANNOUNCEMENT).first()
-        )
+    if _untouched(instance, kwargs.get("update_fields")):
+        return
+    # A part type is a page type: its manager is the page model's `objects`.
+    part_type = cast("type[Page]", type(instance))
+    # Set in the instance's __dict__, where on_series_page_saved pops it.
+    instance.__dict__["_wagtail_series_before"] = (
+        part_type.objects.filter(pk=instance.pk).values(*_COMPARED).first()
+    )
 
 
 def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -93,7 +111,8 @@ def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
     if raw:
         return
     before = instance.__dict__.pop("_wagtail_series_before", None)
-    if kwargs.get("created") and instance.live:
+    created = bool(kwargs.get("created"))
+    if created and instance.live:
         # Created live: an alias (Wagtail's create_alias, copy_for_translation(alias=True)) sends
         # no page_published; a live copy sends it too (one batch in a request).
         event = "published"
@@ -101,8 +120,22 @@ def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
         event = "updated"
     else:
         event = "saved"
+    update_fields = kwargs.get("update_fields")
+    if _untouched(instance, update_fields):
+        listing_change: reader.DateChange = "unchanged"
+    elif isinstance(instance, SeriesPage):
+        # Recomputed, and set on the instance: its row may have come from an old revision.
+        listing_change = "any"
+    elif update_fields is not None:
+        # Some of the fields compared were left out of the row: the instance isn't the row.
+        listing_change = "any"
+    else:
+        listing_change = reader.latest_part_date_change(before, instance, created=created)
     propagation.series_changed(
-        propagation.series_ids_for_page(instance), event=event, page=instance
+        propagation.series_ids_for_page(instance),
+        event=event,
+        page=instance,
+        listing_change=listing_change,
     )
 
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from django.core.cache import BaseCache, caches
 from django.db.models import BigIntegerField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Least
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -128,6 +128,16 @@ def mark_propagated(seen: dict[int, int]) -> None:
     )
     SeriesVersion.objects.filter(series_id__in=seen).update(
         propagated_version=Greatest(F("propagated_version"), upto, output_field=BigIntegerField())
+    )
+
+
+def mark_pending(series_ids: Iterable[int]) -> None:
+    """Record that ``series_ids`` have a change to propagate at their current version (one
+    statement), for a change that follows a bump made with ``propagate=False``."""
+    SeriesVersion.objects.filter(series_id__in=set(series_ids)).update(
+        propagated_version=Least(
+            F("propagated_version"), F("version") - 1, output_field=BigIntegerField()
+        )
     )
 
 

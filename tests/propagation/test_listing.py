@@ -223,3 +223,56 @@ def test_the_data_migration_works_in_batches(home, monkeypatch):
     SeriesPage.objects.update(latest_public_part_published_at=None)
     migration.fill_latest_public_part_published_at(apps, connection.schema_editor())
     assert all(stored(series) == rule(series) is not None for series in many)
+
+
+# --- What a change costs: nothing, one UPDATE of one part, or the rule -----------------------
+
+
+def listing_statements(queries) -> list[str]:
+    """The statements that compute (``_latest``) or write the stored date."""
+    marks = ('"_latest"', 'SET "latest_public_part_published_at"')
+    return [q["sql"] for q in queries if any(mark in q["sql"] for mark in marks)]
+
+
+def test_a_republished_older_part_leaves_the_newer_date(dated):
+    series, old = dated["series"], dated["old"]
+    reload(old).unpublish()
+    publish(old)  # its first publication stays 10 days ago
+    assert stored(series) == rule(series) == reload(dated["new"]).first_published_at
+
+
+def test_a_restricted_part_published_leaves_the_date(dated):
+    series = dated["series"]
+    part = add_part(series, "Private", state="draft")
+    restrict(part, PageViewRestriction.LOGIN)
+    publish(part)
+    assert stored(series) == rule(series) == reload(dated["new"]).first_published_at
+
+
+def test_a_publish_into_a_series_with_no_date_stores_it(home):
+    series = make_series(home, "Empty")
+    part = add_part(series, "First", state="draft")
+    assert stored(series) is None
+    publish(part)
+    assert stored(series) == rule(series) == reload(part).first_published_at
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_drafts_cost_nothing_and_a_publish_one_update_reading_one_part(home, count):
+    from django.test.utils import CaptureQueriesContext
+
+    series = make_series(home, "Long")
+    for number in range(count - 1):
+        add_part(series, f"Part {number}", state="live")
+    propagation.series_changed([series.pk], event="saved")  # rows written without signals
+    part = add_part(series, "Finale", state="draft")
+    with CaptureQueriesContext(connection) as drafts:
+        part = reload(part)
+        part.forthcoming_teaser = "Soon."
+        part.save_revision()
+    assert listing_statements(drafts.captured_queries) == []
+    with CaptureQueriesContext(connection) as publishing:
+        publish(part)
+    (update,) = listing_statements(publishing.captured_queries)
+    assert update.startswith("UPDATE") and "ORDER BY" not in update  # no part but this one
+    assert stored(series) == rule(series) == reload(part).first_published_at

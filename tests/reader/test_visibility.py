@@ -21,6 +21,7 @@ from tests.conftest import (
 from tests.reader.conftest import make_request, titles
 from tests.testapp.models import BlogPage
 from wagtail_series import reader
+from wagtail_series.models import SeriesPage, SeriesPart
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +245,57 @@ def test_latest_public_part_dates_read_many_series_in_one_query(home, django_ass
     with django_assert_num_queries(1):
         latest = reader.latest_public_part_dates(ids)
     assert set(latest) == set(ids) and all(latest.values())
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "created", "change"),
+    [
+        pytest.param(None, (True, 1), True, "joined", id="created"),
+        pytest.param(None, (True, 1), False, "any", id="unknown-before"),
+        pytest.param((False, None), (False, None), False, "unchanged", id="draft-saved"),
+        pytest.param((True, 1), (True, 1), False, "unchanged", id="live-resaved"),
+        pytest.param((False, None), (True, 1), False, "joined", id="published"),
+        pytest.param((False, 1), (True, 1), False, "joined", id="republished"),
+        pytest.param((True, 1), (False, 1), False, "any", id="unpublished"),
+        pytest.param((True, 2), (True, 1), False, "any", id="redated"),
+    ],
+)
+def test_latest_part_date_change_says_what_a_save_can_do_to_the_listing_date(
+    before, after, created, change
+):
+    day = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+    def fields(values):
+        live, days = values
+        return {"live": live, "first_published_at": day + dt.timedelta(days=days) if days else None}
+
+    part = SeriesPart(title="Part", **fields(after))
+    previous = fields(before) if before else None
+    assert reader.latest_part_date_change(previous, part, created=created) == change
+
+
+def test_counted_part_date_is_the_date_the_rule_counts(series):
+    public, private, draft = (
+        add_part(series, "Public", state="live"),
+        add_part(series, "Private", state="live"),
+        add_part(series, "Draft", state="draft"),
+    )
+    restrict(private, PageViewRestriction.LOGIN)
+
+    def counted(page):
+        date, where = reader.counted_part_date(page)
+        return date if SeriesPage.objects.filter(where, pk=series.pk).exists() else None
+
+    assert counted(public) == public.first_published_at
+    assert counted(private) is None and counted(draft) is None
+    assert reader.counted_part_date(series)[0] is None  # no part
+
+
+def test_a_parent_series_is_looked_up_once_per_memo(series, django_assert_num_queries):
+    part = add_part(series, "Part", state="live")
+    memo: dict = {}
+    with django_assert_num_queries(1):
+        assert reader.get_parent_series(part, memo=memo).pk == series.pk
+        assert reader.get_parent_series(part, memo=memo).pk == series.pk
+    with django_assert_num_queries(1):  # no memo: every call looks
+        reader.get_parent_series(part)

@@ -41,6 +41,7 @@ from ..compat import get_page_model
 from ..conf import series_settings
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.versions import ALL_SERIES
+from ..reader import DateChange
 from . import listing, tasks
 from .change import PROPAGATED_EVENTS, Change, ChangeSet, Move, Previous
 from .urls import api_urls, page_url, series_urls
@@ -72,29 +73,46 @@ def series_changed(
     event: str,
     page: Page | None = None,
     previous: Previous | None = None,
+    listing_change: DateChange = "any",
 ) -> None:
     """Record that what readers see of ``series_ids`` changed (``event`` says why).
 
     ``page`` is the page the event is about (a part, a series or an ancestor), ``previous`` the
-    URLs it had before the change. Versions bump now, in the caller's transaction; the frontend
-    cache and webhooks follow once it commits (for ``PROPAGATED_EVENTS`` only).
+    URLs it had before the change, ``listing_change`` what it can do to the listings' stored
+    date (``reader.latest_part_date_change``; "any" recomputes it). Versions bump now, in the
+    caller's transaction; the frontend cache and webhooks follow once it commits (for
+    ``PROPAGATED_EVENTS`` only).
     """
     ids = set(series_ids)
     if not ids:
         return
     propagate = event in PROPAGATED_EVENTS and propagation_enabled()
-    # Versions and stored validators change now, in the caller's transaction; the validators
-    # are dropped again on commit (see versions.py for why). A change to propagate stays
-    # recorded as such until its task has done its work (crash recovery: tasks.recover).
-    ids = versions.bump(ids, propagate=propagate)
+    memo = _batch_memo()
+    if event == "published" and _bumped_with_its_row(page, ids, memo):
+        # Wagtail sends page_published after committing the page's row, whose save bumped these
+        # versions in its transaction: nothing readers see changed since. Propagate only, and
+        # if that save had nothing to propagate, record that this change has (tasks.recover).
+        if propagate and not memo[_BUMPED, page.pk][1]:  # type: ignore[index,union-attr]
+            versions.mark_pending(ids)
+        ids.add(ALL_SERIES)
+    else:
+        # Versions and stored validators change now, in the caller's transaction; the
+        # validators are dropped again on commit (see versions.py for why). A change to
+        # propagate stays recorded as such until its task has done its work (tasks.recover).
+        ids = versions.bump(ids, propagate=propagate)
+        if versions.get_cache() is not None:
+            bumped = set(ids)
+            transaction.on_commit(lambda: versions.invalidate(bumped), robust=True)
+        if memo is not None and isinstance(page, SeriesPartMixin) and page.live:
+            memo[_BUMPED, page.pk] = (frozenset(ids), propagate)
     # The listings' stored order, in the same transaction. A site's hostnames, ports and root
     # (the "site" event, for every series) change no part's date.
     if event != "site":
         # A deleted part's post_delete comes before its page row goes: leave it out.
         gone = (page.pk,) if event == "deleted" and page is not None else ()
-        listing.store_latest_part_dates(ids - {ALL_SERIES}, page=page, excluding=gone)
-    if versions.get_cache() is not None:
-        transaction.on_commit(lambda: versions.invalidate(ids), robust=True)
+        listing.store_latest_part_dates(
+            ids - {ALL_SERIES}, page=page, excluding=gone, change=listing_change
+        )
     if propagate:
         change = Change(
             series_ids=frozenset(ids - {ALL_SERIES}),
@@ -104,6 +122,17 @@ def series_changed(
             previous=previous or Previous(),
         )
         transaction.on_commit(lambda: _committed(change), robust=True)
+
+
+_BUMPED = "bumped with its row"
+
+
+def _bumped_with_its_row(page: Page | None, ids: set[int], memo: dict[Any, Any] | None) -> bool:
+    """Whether the live part ``page``'s row was saved in this batch, bumping all of ``ids``."""
+    if memo is None or not isinstance(page, SeriesPartMixin) or not page.live:
+        return False
+    bumped, _pending = memo.get((_BUMPED, page.pk), (frozenset(), False))
+    return ids <= bumped
 
 
 def propagation_enabled() -> bool:
@@ -192,10 +221,13 @@ def batch() -> Iterator[None]:
 
 
 def series_ids_for_page(page: Page) -> set[int]:
-    """The series a page shows in: itself if it is a series, its series if it is a part."""
+    """The series a page shows in: itself if it is a series, its series if it is a part.
+
+    A part's series is looked up once per batch (an editor's publish saves the part three times
+    and sends ``page_published``: one query, not four)."""
     if isinstance(page, SeriesPage):
         return {page.pk}
-    series = reader.get_parent_series(page)
+    series = reader.get_parent_series(page, memo=_batch_memo())
     return {series.pk} if series is not None else set()
 
 
@@ -247,6 +279,8 @@ def series_ids_under(page: Page) -> set[int]:
 class _Pending:
     changes: list[Change] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    # Lookups shared by the batch's signals (see ``series_ids_for_page``).
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 # Per thread: one request, command or task at a time. Reset by ``_flush``.
@@ -257,6 +291,11 @@ def _pending() -> _Pending:
     if not hasattr(_state, "pending"):
         _state.pending = _Pending()
     return _state.pending
+
+
+def _batch_memo() -> dict[Any, Any] | None:
+    """The current batch's memo; None outside a batch (each change on its own)."""
+    return _pending().memo if getattr(_state, "depth", 0) else None
 
 
 def _committed(change: Change) -> None:
@@ -285,6 +324,7 @@ def request_started(**kwargs: Any) -> None:
     if getattr(_state, "depth", 0):  # a request that never finished on this thread
         _state.depth = 0
         _flush()
+    _pending().memo.clear()  # what an earlier request looked up may have changed since
     _state.depth = 1
 
 

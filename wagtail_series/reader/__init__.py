@@ -70,10 +70,14 @@ from .types import (
     SeriesOutline,
 )
 from .visibility import (
+    LATEST_PART_DATE_FIELDS,
     PUBLIC_VIEWER,
+    DateChange,
+    counted_part_date,
     get_parent_series,
     get_series_for_part,
     is_anonymous,
+    latest_part_date_change,
     latest_public_part_dates,
     page_is_public,
     page_is_visible,
@@ -121,6 +125,10 @@ __all__ = [
     "request_memo",
     "viewer_key",
     # New with issue 12 (long series):
+    "LATEST_PART_DATE_FIELDS",
+    "DateChange",
     "Gap",
+    "counted_part_date",
+    "latest_part_date_change",
     "toc_window",
 ]

@@ -4,7 +4,8 @@ Every visibility rule of the package lives here: which series a request may see
 (``visible_series``, ``series_is_visible``), which anyone may see (``series_is_public``,
 ``page_is_public``), whether a page reached through a generic field may be shown
 (``page_is_visible``), what about a reader can change what they see (``viewer_key``), the public
-date series listings are ordered by (``latest_public_part_dates``), and the series a part belongs to
+date series listings are ordered by (``latest_public_part_dates``, and how a part's save can change
+it: ``latest_part_date_change``, ``counted_part_date``), and the series a part belongs to
 (``get_series_for_part`` for readers, ``get_parent_series`` for editors: one lookup).
 
 View restrictions are read in bulk, one query for many series (two if group restrictions apply),
@@ -13,9 +14,9 @@ and their verdicts are memoised on the request (see ``memo``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from wagtail.models import Page, PageViewRestriction
@@ -23,16 +24,20 @@ from wagtail.models import Page, PageViewRestriction
 from ..compat import get_page_model
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.parts import part_content_type_ids
-from .memo import memoised, request_memo
+from .memo import memoised, remember, request_memo
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = [
+    "LATEST_PART_DATE_FIELDS",
     "PUBLIC_VIEWER",
+    "DateChange",
     "get_parent_series",
     "get_series_for_part",
     "is_anonymous",
+    "counted_part_date",
+    "latest_part_date_change",
     "latest_public_part_dates",
     "page_is_public",
     "page_is_visible",
@@ -174,20 +179,62 @@ _BATCH = 500
 
 def _latest_public_part_date(excluding: tuple[int, ...] = ()) -> Subquery:
     """``latest_public_part_dates`` of the series (page) in the outer query, as a subquery."""
-    parts = (
-        get_page_model()
-        .objects.filter(
-            path__startswith=OuterRef("path"),
-            depth=OuterRef("depth") + 1,
-            live=True,
-            content_type_id__in=part_content_type_ids(),
-        )
-        .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
-    )
+    parts = _counted_parts().filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
     if excluding:
         parts = parts.exclude(pk__in=excluding)
     latest = parts.order_by(F("first_published_at").desc(nulls_last=True))
     return Subquery(latest.values("first_published_at")[:1])
+
+
+def _counted_parts() -> QuerySet[Page]:
+    """The pages ``latest_public_part_dates`` counts: live parts without a view restriction of
+    their own (the caller says of which series)."""
+    return (
+        get_page_model()
+        .objects.filter(live=True, content_type_id__in=part_content_type_ids())
+        .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
+    )
+
+
+LATEST_PART_DATE_FIELDS = ("live", "first_published_at")
+"""A part's own fields ``latest_public_part_dates`` reads. Its place in the tree, its type and
+its view restrictions are the rule's other inputs: they change through moves, restrictions and
+deletions, which recompute the date."""
+
+DateChange = Literal["unchanged", "joined", "any"]
+
+
+def latest_part_date_change(
+    before: Mapping[str, Any] | None, part: Page, *, created: bool = False
+) -> DateChange:
+    """How saving ``part`` can change its series' ``latest_public_part_dates``, given its
+    ``LATEST_PART_DATE_FIELDS`` before the save (``None``: unknown).
+
+    ``"unchanged"``: none of them changed. ``"joined"``: the part did not count before (new, or
+    not live), so the date can only move to the part's own (``latest_public_part_date_with``),
+    without reading the other parts (``counted_part_date``). ``"any"``: recompute from every part.
+    """
+    if created:
+        return "joined"
+    if before is None:
+        return "any"
+    if all(before[name] == getattr(part, name) for name in LATEST_PART_DATE_FIELDS):
+        return "unchanged"
+    if not before["live"]:  # only live parts count
+        return "joined"
+    return "any"
+
+
+def counted_part_date(part: Page) -> tuple[datetime | None, Q]:
+    """The date ``latest_public_part_dates`` counts for ``part`` as it was just saved, and where
+    it counts it: ``(None, ...)`` if it counts none (not live, or no date); else its date and a
+    condition, for a query of its series, that holds unless the part has a view restriction of
+    its own. When ``latest_part_date_change`` says "joined", the series' date is the later of
+    the one stored and this one: no other part is read, whatever the series' length."""
+    date = part.first_published_at
+    if not isinstance(part, SeriesPartMixin) or not part.live or date is None:
+        return None, Q()
+    return date, ~Q(Exists(PageViewRestriction.objects.filter(page_id=part.pk)))
 
 
 def get_series_for_part(page: Page) -> SeriesPage | None:
@@ -195,12 +242,16 @@ def get_series_for_part(page: Page) -> SeriesPage | None:
     return _parent_series(page, SeriesPage.objects.live())
 
 
-def get_parent_series(page: Page) -> SeriesPage | None:
+def get_parent_series(page: Page, memo: dict[Any, Any] | None = None) -> SeriesPage | None:
     """The series page directly above ``page``, live or not (for the admin), or None.
 
-    Unlike ``get_series_for_part``, which only finds live series, for readers. One query.
+    Unlike ``get_series_for_part``, which only finds live series, for readers. One query, once
+    per ``memo`` (a scope's, e.g. propagation's batch: one publish saves a part several times).
     """
-    return _parent_series(page, SeriesPage.objects.all())
+    # Keyed by path too: a move gives the part another parent. While the part exists, the page
+    # at its parent path can't be another one (deleting it deletes the part).
+    key = ("parent_series", page.pk, page.path)
+    return remember(memo, key, lambda: _parent_series(page, SeriesPage.objects.all()))
 
 
 def _parent_series(page: Page, candidates: QuerySet[SeriesPage]) -> SeriesPage | None:
