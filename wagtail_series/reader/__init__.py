@@ -26,6 +26,8 @@ Where each rule lives:
   above a part (``get_series_for_part`` / ``get_parent_series``).
 - ``loading``: which pages are a series' parts, and every query that reads them (the plain row
   loader and its ORM internals live only there).
+- ``paths``: ``children_of``, the pages directly under many series as one SQL condition (for
+  the parts and their view restrictions).
 - ``urls``: part and series URLs (the only use of private Wagtail URL API).
 - ``outline``: outlines and positions, ``number_entries``, the one numbering rule, and
   ``toc_window``, which entries a table of contents' window shows.

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, When
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Cast
@@ -28,6 +28,7 @@ from wagtail.models import Page, Revision, get_default_page_content_type
 from ..compat import get_page_model
 from ..models import SeriesPage, SeriesPartMixin, get_part_models
 from ..models.parts import part_content_type_ids
+from .paths import children_of
 from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
 
@@ -142,7 +143,7 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     pages = (
         get_page_model()
         .objects.filter(
-            _children_of(series_list), live=True, content_type_id__in=part_content_type_ids()
+            children_of(series_list), live=True, content_type_id__in=part_content_type_ids()
         )
         .specific(defer=True)
         .order_by("path")
@@ -150,14 +151,6 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     for page in pages:
         parts[by_path[page.path[: -Page.steplen]]].append(page)
     return parts
-
-
-def _children_of(series_list: Iterable[SeriesPage]) -> Q:
-    """The pages directly under any of ``series_list``."""
-    children = Q()
-    for series in series_list:
-        children |= Q(path__startswith=series.path, depth=series.depth + 1)
-    return children
 
 
 def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
@@ -181,7 +174,7 @@ def _part_pages_many(
     if not series_list:
         return pages
     series_by_path = {series.path: series.pk for series in series_list}
-    children = _children_of(series_list)
+    children = children_of(series_list)
     for model in get_part_models():
         content_type = ContentType.objects.get_for_model(model)
         queryset = (
