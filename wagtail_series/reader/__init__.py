@@ -58,6 +58,7 @@ from .outline import (
     get_series_outline,
     get_series_outlines,
     get_series_outlines_with_pages,
+    get_series_summaries,
     number_entries,
     toc_window,
 )
@@ -70,6 +71,7 @@ from .types import (
     PartState,
     SeriesEntry,
     SeriesOutline,
+    SeriesSummary,
 )
 from .visibility import (
     PUBLIC_VIEWER,
@@ -125,4 +127,7 @@ __all__ = [
     # New with issue 12 (long series):
     "Gap",
     "toc_window",
+    # New with issue 12, item 5 (listings):
+    "SeriesSummary",
+    "get_series_summaries",
 ]
