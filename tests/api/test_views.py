@@ -397,6 +397,32 @@ def test_detail_queries_do_not_grow_with_the_series(client, home, parts, django_
     assert len(data["parts"]) == parts - 1
 
 
+def test_listing_items_are_the_details_figures_for_every_reader(client, home, django_user_model):
+    # The listing counts (reader.get_series_summaries), the detail builds the outline: the same
+    # series as the same reader sees it, whoever reads.
+    for n in range(3):
+        series = build(home, 6, title=f"Series {n}")
+        add_part(series, "Hidden draft", state="draft", announce_forthcoming=False)
+        restrict(add_part(series, "Members soon", state="draft"), PageViewRestriction.LOGIN)
+        series.tags.add(f"tag-{n}")
+    restrict(reload(series), PageViewRestriction.LOGIN)  # the last one is for members only
+    member = django_user_model.objects.create_user("member", password="x")
+    for user in (None, member):
+        if user is not None:
+            client.force_login(user)
+        items = get_json(client, LIST)["items"]
+        assert len(items) == (3 if user else 2)
+        for item in items:
+            whole = get_json(client, item["meta"]["detail_url"])
+            for key in ("description", "parts"):
+                del whole[key]
+            for key in ("parts_total", "parts_truncated"):
+                del whole["meta"][key]
+            assert item == whole
+        if user is not None:
+            assert {item["counts"]["forthcoming"] for item in items} == {2}
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_listing_queries_do_not_grow_with_series_or_parts(
     client, home, count, django_assert_num_queries

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -329,6 +330,96 @@ def test_outlines_for_many_series_cost_constant_queries(home, count, django_asse
     with django_assert_num_queries(3):
         outlines = reader.get_series_outlines(series_list, make_request())
     assert {o.total for o in outlines.values()} == {2}
+
+
+# --- Summaries (what a listing shows) --------------------------------------------------------
+
+
+def summary_of(outline: reader.SeriesOutline) -> reader.SeriesSummary:
+    return reader.SeriesSummary(
+        series=outline.series,
+        url=outline.url,
+        published_count=outline.published_count,
+        forthcoming_count=outline.forthcoming_count,
+        latest_published_at=outline.latest_published_at,
+    )
+
+
+def test_summaries_count_what_the_outlines_show(home, django_user_model):
+    series_list = []
+    for n in range(3):
+        series = make_series(home, f"Series {n}", planned_parts=5)
+        add_part(series, f"S{n} one")
+        add_part(series, f"S{n} blog", model=BlogPage)
+        add_part(series, f"S{n} announced", state="draft")
+        add_part(series, f"S{n} hidden", state="draft", announce_forthcoming=False)
+        restrict(add_part(series, f"S{n} members"), PageViewRestriction.LOGIN)
+        restrict(add_part(series, f"S{n} members soon", state="draft"), PageViewRestriction.LOGIN)
+        series_list.append(reload(series))
+    restrict(series_list[1], PageViewRestriction.LOGIN)  # members only
+    unpublished = make_series(home, "Unpublished", live=False)
+    add_part(unpublished, "Ready", state="live")
+    series_list.append(reload(unpublished))
+    series_list.append(make_series(home, "Empty"))
+    member = django_user_model.objects.create_user("m", password="x")
+    for user in (None, AnonymousUser(), member):
+        request = make_request(user) if user is not None else None
+        summaries = reader.get_series_summaries(series_list, request)
+        for series in series_list:
+            fresh = make_request(user) if user is not None else None
+            assert summaries[series.pk] == summary_of(_build_outline(series, fresh))
+    # What the figures are: a member sees the members-only parts, anonymous readers don't, and
+    # nobody sees the parts of a members-only series without signing in.
+    anonymous = reader.get_series_summaries(series_list, make_request())
+    members = reader.get_series_summaries(series_list, make_request(member))
+    first, private = series_list[0].pk, series_list[1].pk
+    assert (anonymous[first].published_count, anonymous[first].forthcoming_count) == (2, 1)
+    assert (members[first].published_count, members[first].forthcoming_count) == (3, 2)
+    assert anonymous[private].total == 0 and members[private].total == 5
+    assert anonymous[series_list[3].pk].total == 0  # not live
+    assert anonymous[first].latest_published_at == max(
+        e.first_published_at for e in _build_outline(series_list[0], make_request()).published
+    )
+
+
+def test_summaries_ignore_publication_dates_readers_cannot_see(series, django_user_model):
+    add_part(series, "Public")
+    public = reload(series)
+    restrict(add_part(series, "Newer, members only"), PageViewRestriction.LOGIN)
+    newest_public = reader.get_series_outline(public, make_request()).published[-1]
+    anonymous = reader.get_series_summaries([reload(series)], make_request())[series.pk]
+    assert anonymous.latest_published_at == newest_public.first_published_at
+    member = make_request(django_user_model.objects.create_user("m", password="x"))
+    members = reader.get_series_summaries([reload(series)], member)[series.pk]
+    assert members.latest_published_at > newest_public.first_published_at
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_summaries_cost_constant_queries(home, count, django_assert_num_queries):
+    for n in range(count):
+        series = make_series(home, f"Series {n}")
+        add_part(series, "one", state="live")
+        add_part(series, "two", state="live", model=BlogPage)
+        add_part(series, "soon", state="draft")
+    series_list = list(reader.visible_series(request=make_request()))
+    reader.get_series_summaries(series_list, make_request())  # warm site and content type caches
+    # Restrictions and one query per part type (SeriesPart, BlogPage), as for outlines.
+    with django_assert_num_queries(3):
+        summaries = reader.get_series_summaries(series_list, make_request())
+    assert {(s.published_count, s.forthcoming_count) for s in summaries.values()} == {(2, 1)}
+
+
+def test_summaries_come_from_memoised_outlines_for_free(home, django_assert_num_queries):
+    series = make_series(home, "Memories")
+    add_part(series, "one")
+    other = make_series(home, "Other")
+    add_part(other, "two")
+    series_list = [reload(series), reload(other)]
+    request = make_request()
+    outlines = reader.get_series_outlines(series_list, request)
+    with django_assert_num_queries(0):
+        summaries = reader.get_series_summaries(series_list, request)
+    assert summaries == {pk: summary_of(outline) for pk, outline in outlines.items()}
 
 
 def test_position_in_an_outline_is_the_part_position(series, rf):

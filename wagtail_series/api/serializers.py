@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ..models import SeriesPage
-    from ..reader import SeriesEntry, SeriesOutline
+    from ..reader import SeriesEntry, SeriesOutline, SeriesSummary
 
 SERIES_TYPE = "wagtail_series.SeriesPage"
 
@@ -59,14 +59,15 @@ def cover_image_data(series: SeriesPage, filter_spec: str) -> dict[str, Any] | N
 
 
 def series_data(
-    outline: SeriesOutline,
+    outline: SeriesOutline | SeriesSummary,
     request: HttpRequest | None,
     *,
     detail_url: str | None,
     cover_filter_spec: str,
     tags: list[str] | None = None,
 ) -> dict[str, Any]:
-    """A series as listed: metadata and counts. ``tags``: its tag names, if already read."""
+    """A series as listed: metadata and counts (from its outline or, in a listing, its summary).
+    ``tags``: its tag names, if already read."""
     series = outline.series
     if tags is None:
         tags = [tag.name for tag in series.tags.all()]

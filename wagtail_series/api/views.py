@@ -84,12 +84,14 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         total_count = queryset.count()
         series_list = list(queryset.select_related("cover_image")[offset : offset + limit])
         tags = tag_names(series_list)
-        outlines = reader.get_series_outlines(series_list, request)
+        # Counts and dates only: a listing shows no parts (nor their URLs).
+        summaries = reader.get_series_summaries(series_list, request)
+        detail_urls = self.detail_url_prefix(request)  # reversed once, not once per series
         items = [
             series_data(
-                outlines[series.pk],
+                summaries[series.pk],
                 request,
-                detail_url=self.detail_url(request, series.pk),
+                detail_url=f"{detail_urls}{series.pk}/",
                 cover_filter_spec=series_settings.API_COVER_IMAGE_FILTER,
                 tags=tags.get(series.pk, []),
             )
@@ -210,13 +212,18 @@ class SeriesAPIViewSet(BaseAPIViewSet):
     # --- Output --------------------------------------------------------------------------
 
     def detail_url(self, request: HttpRequest, pk: int) -> str:
+        return f"{self.detail_url_prefix(request)}{pk}/"
+
+    def detail_url_prefix(self, request: HttpRequest) -> str:
+        """The full URL of this endpoint's listing: a series' detail URL is it plus ``<id>/``
+        (see ``get_urlpatterns``)."""
         # Reverse within the namespace this endpoint was registered under on the host's router
         # (the router's own lookup would pick the pages endpoint: a series is a page).
         match = request.resolver_match
         if match is None:
             raise RuntimeError("detail_url() needs a request routed to this endpoint.")
         namespace = match.namespace
-        return get_full_url(request, reverse(f"{namespace}:detail", args=[pk]))
+        return get_full_url(request, reverse(f"{namespace}:listing"))
 
     def validators(
         self,

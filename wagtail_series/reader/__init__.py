@@ -26,6 +26,8 @@ Where each rule lives:
   above a part (``get_series_for_part`` / ``get_parent_series``).
 - ``loading``: which pages are a series' parts, and every query that reads them (the plain row
   loader and its ORM internals live only there).
+- ``paths``: ``children_of``, the pages directly under many series as one SQL condition (for
+  the parts and their view restrictions).
 - ``urls``: part and series URLs (the only use of private Wagtail URL API).
 - ``outline``: outlines and positions, ``number_entries``, the one numbering rule, and
   ``toc_window``, which entries a table of contents' window shows.
@@ -56,6 +58,7 @@ from .outline import (
     get_series_outline,
     get_series_outlines,
     get_series_outlines_with_pages,
+    get_series_summaries,
     number_entries,
     toc_window,
 )
@@ -68,6 +71,7 @@ from .types import (
     PartState,
     SeriesEntry,
     SeriesOutline,
+    SeriesSummary,
 )
 from .visibility import (
     LATEST_PART_DATE_FIELDS,
@@ -131,4 +135,7 @@ __all__ = [
     "counted_part_date",
     "latest_part_date_change",
     "toc_window",
+    # New with issue 12, item 5 (listings):
+    "SeriesSummary",
+    "get_series_summaries",
 ]

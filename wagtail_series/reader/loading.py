@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, When
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Cast
@@ -28,6 +29,7 @@ from wagtail.models import Page, Revision, get_default_page_content_type
 from ..compat import get_page_model
 from ..models import SeriesPage, SeriesPartMixin, get_part_models
 from ..models.parts import part_content_type_ids
+from .paths import children_of
 from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
 
@@ -142,7 +144,7 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     pages = (
         get_page_model()
         .objects.filter(
-            _children_of(series_list), live=True, content_type_id__in=part_content_type_ids()
+            children_of(series_list), live=True, content_type_id__in=part_content_type_ids()
         )
         .specific(defer=True)
         .order_by("path")
@@ -150,14 +152,6 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     for page in pages:
         parts[by_path[page.path[: -Page.steplen]]].append(page)
     return parts
-
-
-def _children_of(series_list: Iterable[SeriesPage]) -> Q:
-    """The pages directly under any of ``series_list``."""
-    children = Q()
-    for series in series_list:
-        children |= Q(path__startswith=series.path, depth=series.depth + 1)
-    return children
 
 
 def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
@@ -181,7 +175,7 @@ def _part_pages_many(
     if not series_list:
         return pages
     series_by_path = {series.path: series.pk for series in series_list}
-    children = _children_of(series_list)
+    children = children_of(series_list)
     for model in get_part_models():
         content_type = ContentType.objects.get_for_model(model)
         queryset = (
@@ -204,6 +198,33 @@ def _part_pages_many(
     for series_pages in pages.values():
         series_pages.sort(key=lambda p: p.path)
     return pages
+
+
+# What ``_part_summary_rows_many`` reads of a part: enough to count it, nothing to show.
+_SUMMARY_FIELDS = ("path", "live", "announce_forthcoming", "first_published_at")
+
+PartSummaryRow = tuple[str, bool, bool, datetime | None]
+"""(path, live, announce_forthcoming, first_published_at) of a part page."""
+
+
+def _part_summary_rows_many(series_list: Sequence[SeriesPage]) -> dict[int, list[PartSummaryRow]]:
+    """``_SUMMARY_FIELDS`` of the part pages of several series, by series id (in no particular
+    order): what summaries count, without building pages. One query per part type."""
+    rows: dict[int, list[PartSummaryRow]] = {series.pk: [] for series in series_list}
+    if not series_list:
+        return rows
+    series_by_path = {series.path: series.pk for series in series_list}
+    children = children_of(series_list)
+    for model in get_part_models():
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        # Exact type only (a subclass of a part type is read as its own model), checked here: with
+        # the content type in the query, SQLite reads every part of the site through its index
+        # instead of the series' path ranges.
+        queryset = model.objects.filter(children).order_by()
+        for *row, row_content_type_id in queryset.values_list(*_SUMMARY_FIELDS, "content_type_id"):
+            if row_content_type_id == content_type_id:
+                rows[series_by_path[row[0][: -Page.steplen]]].append(tuple(row))
+    return rows
 
 
 # The functools.cache functions below take a page type. As Wagtail ships no type information,

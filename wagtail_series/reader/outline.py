@@ -16,9 +16,16 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from ..models import SeriesPage, SeriesPartMixin
-from .loading import _WHOLE, _part_pages, _part_pages_many, get_entry_pages
+from .loading import (
+    _WHOLE,
+    PartSummaryRow,
+    _part_pages,
+    _part_pages_many,
+    _part_summary_rows_many,
+    get_entry_pages,
+)
 from .memo import request_memo
-from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline
+from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline, SeriesSummary
 from .urls import page_url
 from .visibility import _restriction_verdicts, _restriction_verdicts_many, get_series_for_part
 
@@ -34,6 +41,7 @@ __all__ = [
     "get_series_outline",
     "get_series_outlines",
     "get_series_outlines_with_pages",
+    "get_series_summaries",
     "number_entries",
     "toc_window",
 ]
@@ -78,7 +86,7 @@ def number_entries(
         previewed = previewing is not None and page.pk == previewing.pk
         shown = previewing if previewing is not None and previewed else page
         published = previewed or page.live
-        visible = page.path not in hidden_paths and (published or page.announce_forthcoming)
+        visible = _reader_sees(page.path, published, page.announce_forthcoming, hidden_paths)
         if visible:
             position += 1
         numbered.append(
@@ -91,6 +99,20 @@ def number_entries(
             )
         )
     return numbered
+
+
+def _reader_sees(
+    path: str, published: bool, announced: bool, hidden_paths: AbstractSet[str]
+) -> bool:
+    """Whether readers see a part of a series they see: ``number_entries``' rule, which
+    ``get_series_summaries`` counts by too."""
+    return path not in hidden_paths and (published or announced)
+
+
+def _series_shows_parts(series: SeriesPage, request: HttpRequest | None, series_ok: bool) -> bool:
+    """Whether ``request`` sees any part of ``series``: it passes the series' restrictions
+    (``series_ok``) and the series is live (or previewed)."""
+    return series_ok and (series.live or bool(getattr(request, "is_preview", False)))
 
 
 # --- Outlines -----------------------------------------------------------------------------------
@@ -114,6 +136,37 @@ def get_series_outlines(
     """``get_series_outline`` for many series at once, by series id: the same constant number of
     queries as for one series, however many series and parts there are."""
     return _outlines_and_pages(series_list, request, with_pages=False)[0]
+
+
+def get_series_summaries(
+    series_list: Sequence[SeriesPage], request: HttpRequest | None = None
+) -> dict[int, SeriesSummary]:
+    """What a listing shows of each series, by series id: the URL and figures of
+    ``get_series_outlines`` (published and forthcoming counts, the newest visible part's first
+    publication), counted by the same rules without building the entries: no part URLs, no
+    announcements or scheduled dates read. The same constant number of queries. A series whose
+    outline is memoised on the request is summarised from it."""
+    cache = request_memo(request)
+    summaries: dict[int, SeriesSummary] = {}
+    missing = []
+    for series in series_list:
+        outline = cache.get(("outline", series.pk))
+        if outline is None:
+            missing.append(series)
+        else:
+            summaries[series.pk] = SeriesSummary(
+                series=series,
+                url=outline.url,
+                published_count=outline.published_count,
+                forthcoming_count=outline.forthcoming_count,
+                latest_published_at=outline.latest_published_at,
+            )
+    if missing:
+        verdicts = _restriction_verdicts_many(missing, request)
+        rows = _part_summary_rows_many(missing)
+        for series in missing:
+            summaries[series.pk] = _summarise(series, request, rows[series.pk], verdicts[series.pk])
+    return {series.pk: summaries[series.pk] for series in series_list}
 
 
 def get_series_outlines_with_pages(
@@ -320,11 +373,10 @@ def _build_outline(
     verdicts: tuple[bool, set[str]] | None = None,
 ) -> SeriesOutline:
     series_url = page_url(series, request)
-    is_preview = bool(getattr(request, "is_preview", False))
     series_ok, failing_parts = (
         verdicts if verdicts is not None else _restriction_verdicts(series, request)
     )
-    if not series_ok or not (series.live or is_preview):
+    if not _series_shows_parts(series, request, series_ok):
         return SeriesOutline(series=series, url=series_url, entries=())
 
     pages = part_pages if part_pages is not None else _part_pages(series)
@@ -339,6 +391,34 @@ def _build_outline(
         else:
             entries.append(_forthcoming_entry(part.page, part.position, part.label, part.title))
     return SeriesOutline(series=series, url=series_url, entries=tuple(entries))
+
+
+def _summarise(
+    series: SeriesPage,
+    request: HttpRequest | None,
+    rows: list[PartSummaryRow],
+    verdicts: tuple[bool, set[str]],
+) -> SeriesSummary:
+    series_ok, failing_parts = verdicts
+    published = forthcoming = 0
+    latest = None
+    if _series_shows_parts(series, request, series_ok):
+        for path, live, announced, first_published_at in rows:
+            if not _reader_sees(path, live, announced, failing_parts):
+                continue
+            if not live:
+                forthcoming += 1
+                continue
+            published += 1
+            if first_published_at and (latest is None or first_published_at > latest):
+                latest = first_published_at
+    return SeriesSummary(
+        series=series,
+        url=page_url(series, request),
+        published_count=published,
+        forthcoming_count=forthcoming,
+        latest_published_at=latest,
+    )
 
 
 def _published_entry(

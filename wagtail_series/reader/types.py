@@ -24,6 +24,7 @@ __all__ = [
     "PartState",
     "SeriesEntry",
     "SeriesOutline",
+    "SeriesSummary",
 ]
 
 
@@ -128,6 +129,39 @@ class SeriesOutline:
             if entry.page_id == page_id:
                 return entry
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSummary:
+    """What a listing shows of a series for one request: ``SeriesOutline``'s figures, without its
+    entries (built by ``get_series_summaries`` without reading or building them)."""
+
+    series: SeriesPage
+    url: str | None
+    published_count: int
+    """Visible published parts: ``SeriesOutline.published_count``."""
+    forthcoming_count: int
+    """Visible forthcoming parts: ``SeriesOutline.forthcoming_count``."""
+    latest_published_at: datetime | None
+    """When the newest visible published part was first published:
+    ``SeriesOutline.latest_published_at``."""
+
+    @property
+    def series_id(self) -> int:
+        return self.series.pk
+
+    @property
+    def title(self) -> str:
+        return self.series.title
+
+    @property
+    def planned_parts(self) -> int | None:
+        return self.series.planned_parts
+
+    @property
+    def total(self) -> int:
+        """Visible parts, published and forthcoming."""
+        return self.published_count + self.forthcoming_count
 
 
 @dataclass(frozen=True, slots=True)

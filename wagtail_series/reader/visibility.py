@@ -25,6 +25,7 @@ from ..compat import get_page_model
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.parts import part_content_type_ids
 from .memo import memoised, remember, request_memo
+from .paths import children_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -328,10 +329,8 @@ def _restriction_verdicts_many(
     if missing:
         ancestors = {s.pk: set(_ancestor_paths(s.path)) for s in missing}
         scope = Q(page__path__in=set().union(*ancestors.values()))
-        for series in missing:
-            scope |= Q(page__path__startswith=series.path, page__depth=series.depth + 1)
         restrictions = (
-            PageViewRestriction.objects.filter(scope)
+            PageViewRestriction.objects.filter(scope | Q(children_of(missing, "page__")))
             .annotate(_series_page_path=F("page__path"))
             .prefetch_related("groups")
         )
