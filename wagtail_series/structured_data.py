@@ -1,4 +1,7 @@
-"""schema.org JSON-LD for series and parts, built from the reader's output only."""
+"""schema.org JSON-LD for series and parts, built from the reader's output only.
+
+URLs are absolute on the series' own Site (the reader's outline), whatever host was asked.
+"""
 
 from __future__ import annotations
 
@@ -18,25 +21,19 @@ if TYPE_CHECKING:
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _absolute(url: str | None, request: HttpRequest | None) -> str | None:
-    if url is None or request is None or "://" in url:
-        return url
-    return request.build_absolute_uri(url)
-
-
 def series_data(outline: SeriesOutline, request: HttpRequest | None = None) -> dict[str, Any]:
     """A ``CreativeWorkSeries`` with its published parts as ``hasPart``."""
     return {
         "@context": "https://schema.org",
         "@type": "CreativeWorkSeries",
         "name": outline.title,
-        "url": _absolute(outline.url, request),
+        "url": outline.full_url,
         "hasPart": [
             {
                 "@type": "Article",
                 "name": entry.title,
                 "headline": entry.title,
-                "url": _absolute(entry.url, request),
+                "url": outline.absolute(entry.url),
                 "position": entry.position,
                 "datePublished": entry.first_published_at,
             }
@@ -53,13 +50,13 @@ def part_data(position: PartPosition, request: HttpRequest | None = None) -> dic
         "@type": "Article",
         "headline": entry.title,
         "name": entry.title,
-        "url": _absolute(entry.url, request),
+        "url": position.outline.absolute(entry.url),
         "position": entry.position,
         "datePublished": entry.first_published_at,
         "isPartOf": {
             "@type": "CreativeWorkSeries",
             "name": position.outline.title,
-            "url": _absolute(position.outline.url, request),
+            "url": position.outline.full_url,
         },
     }
 

@@ -73,10 +73,13 @@ from .visibility import (
     PUBLIC_VIEWER,
     get_parent_series,
     get_series_for_part,
+    in_preferred_locale,
     is_anonymous,
     latest_public_part_dates,
     page_is_public,
     page_is_visible,
+    series_for_request,
+    series_in_scope,
     series_is_public,
     series_is_visible,
     viewer_key,
@@ -123,4 +126,8 @@ __all__ = [
     # New with issue 12 (long series):
     "Gap",
     "toc_window",
+    # New with issue 16 (sites and locales):
+    "in_preferred_locale",
+    "series_for_request",
+    "series_in_scope",
 ]

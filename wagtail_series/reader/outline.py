@@ -19,7 +19,7 @@ from ..models import SeriesPage, SeriesPartMixin
 from .loading import _WHOLE, _part_pages, _part_pages_many, get_entry_pages
 from .memo import request_memo
 from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline
-from .urls import page_url
+from .urls import page_url, site_root_url
 from .visibility import _restriction_verdicts, _restriction_verdicts_many, get_series_for_part
 
 if TYPE_CHECKING:
@@ -320,12 +320,13 @@ def _build_outline(
     verdicts: tuple[bool, set[str]] | None = None,
 ) -> SeriesOutline:
     series_url = page_url(series, request)
+    root_url = site_root_url(series, request)
     is_preview = bool(getattr(request, "is_preview", False))
     series_ok, failing_parts = (
         verdicts if verdicts is not None else _restriction_verdicts(series, request)
     )
     if not series_ok or not (series.live or is_preview):
-        return SeriesOutline(series=series, url=series_url, entries=())
+        return SeriesOutline(series=series, url=series_url, entries=(), root_url=root_url)
 
     pages = part_pages if part_pages is not None else _part_pages(series)
     entries: list[SeriesEntry] = []
@@ -338,7 +339,7 @@ def _build_outline(
             )
         else:
             entries.append(_forthcoming_entry(part.page, part.position, part.label, part.title))
-    return SeriesOutline(series=series, url=series_url, entries=tuple(entries))
+    return SeriesOutline(series=series, url=series_url, entries=tuple(entries), root_url=root_url)
 
 
 def _published_entry(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import SeriesPage
+from .urls import absolute_url
 
 __all__ = [
     "EditorEntry",
@@ -73,6 +74,17 @@ class SeriesOutline:
     series: SeriesPage
     url: str | None
     entries: tuple[SeriesEntry, ...]
+    root_url: str | None = None
+    """The root URL of the series' own Site (``urls.site_root_url``): its parts' Site too."""
+
+    @property
+    def full_url(self) -> str | None:
+        """The series' absolute URL, on its own Site."""
+        return absolute_url(self.url, self.root_url)
+
+    def absolute(self, url: str | None) -> str | None:
+        """``url`` (the series' or one of its entries') made absolute on the series' own Site."""
+        return absolute_url(url, self.root_url)
 
     @property
     def series_id(self) -> int:
