@@ -9,7 +9,8 @@ PYTEST_WORKERS ?= auto
 # Options for every benchmark script, e.g. `make bench BENCH_FLAGS="--quick --databases sqlite"`.
 BENCH_FLAGS ?=
 BIN := $(VENV)/bin
-MANAGE := cd example_site && ../$(BIN)/python manage.py
+# The demo's address: its Site record (absolute URLs in APIs and feeds) follows PORT.
+MANAGE := cd example_site && WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$(PORT)} ../$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo demo-data test test-pg test-e2e test-wagtail74 test-swapped-page-model test-localize lint format migrations-check messages messages-check fuzz-api bench bench-graphql docs docs-serve docs-screenshots ci clean

@@ -146,7 +146,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # Wagtail's stock API v2 (/api/v2/pages/): a frontend listing a whole series with `child_of`
 # needs a limit above the default 20. The series endpoint has its own limits (WAGTAIL_SERIES).
 WAGTAILAPI_LIMIT_MAX = 1000
-# Absolute URLs in API responses (detail_url, html_url) point at the server actually running.
+# API URLs (detail_url) point at the server actually running. Page URLs (html_url, part URLs,
+# feeds) come from the page's Site record, which load_demo points at WAGTAILADMIN_BASE_URL too.
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # GraphQL (grapple): the site's own page types in the schema; wagtail-series adds its own.

@@ -105,7 +105,7 @@ def test_load_demo_is_idempotent(demo_site: DemoSite) -> None:
     assert "created, published and moved first" in first
     # The second run creates nothing and changes nothing.
     second_actions = [line for line in second.splitlines() if line.startswith("  - ")]
-    assert len(second_actions) == 6
+    assert len(second_actions) == 7
     assert all("already" in line and "left as it is" in line for line in second_actions)
     assert demo_site.counts == {
         "sites": 1,

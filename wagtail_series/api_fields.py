@@ -5,8 +5,9 @@ use them in their own page types' ``api_fields``. So this module imports nothing
 that imports the models: not ``wagtail_series.api`` and not the reader. The ``series`` field asks
 the reader for the part's position at call time, through ``surface_hooks`` (see there why).
 
-``absolute_url`` and ``link_data`` are shared with the REST API's serializers
-(``wagtail_series.api.serializers``), which build the rest of its JSON the same way.
+``link_data`` is shared with the REST API's serializers (``wagtail_series.api.serializers``), which
+build the rest of its JSON the same way. Absolute URLs come from the reader's outlines (the series'
+own Site), never from the request's host or ``WAGTAILAPI_BASE_URL``.
 """
 
 from __future__ import annotations
@@ -20,21 +21,13 @@ from wagtail.rich_text import expand_db_html
 from . import surface_hooks
 from .frontend_cache.tags import add_request_tags, series_tag
 
-try:  # Wagtail 8 (its wagtail.api.v2.utils loads the page model on import: too early here)
-    from wagtail.api.utils import get_full_url
-except ImportError:  # Wagtail 7.4
-    from wagtail.api.v2.utils import get_full_url
-
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
-    from .reader import PartPosition, SeriesEntry
+    from .reader import PartPosition, SeriesEntry, SeriesOutline
 
 __all__ = [
     "RichTextHTMLField",
     "SeriesInfoField",
     "StreamFieldHTMLField",
-    "absolute_url",
     "link_data",
     "part_series_data",
 ]
@@ -60,7 +53,7 @@ class SeriesInfoField(Field):
         series = surface_hooks.registered(surface_hooks.PART_SERIES)(page, request)
         if series is not None:
             add_request_tags(request, [series_tag(series.pk)])
-        return part_series_data(position, request) if position is not None else None
+        return part_series_data(position) if position is not None else None
 
 
 class RichTextHTMLField(Field):
@@ -106,15 +99,8 @@ class StreamFieldHTMLField(Field):
 # --- JSON of the ``series`` field, built only from the reader's output ----------------------
 
 
-def absolute_url(url: str | None, request: HttpRequest | None) -> str | None:
-    """A page URL made absolute as Wagtail's API does (WAGTAILAPI_BASE_URL or the site's root)."""
-    if url is None or "://" in url:
-        return url
-    return get_full_url(request, url)
-
-
-def link_data(entry: SeriesEntry | None, request: HttpRequest | None) -> dict[str, Any] | None:
-    """A previous/next neighbour: enough to link (or announce) it."""
+def link_data(entry: SeriesEntry | None, outline: SeriesOutline) -> dict[str, Any] | None:
+    """A previous/next neighbour in ``outline``: enough to link (or announce) it."""
     if entry is None:
         return None
     return {
@@ -123,21 +109,22 @@ def link_data(entry: SeriesEntry | None, request: HttpRequest | None) -> dict[st
         "label": entry.label,
         "position": entry.position,
         "status": entry.status.value,
-        "url": absolute_url(entry.url, request),
+        # On the series' own Site, whichever host (or WAGTAILAPI_BASE_URL) the request used.
+        "url": outline.absolute(entry.url),
     }
 
 
-def part_series_data(position: PartPosition, request: HttpRequest | None) -> dict[str, Any]:
-    """The ``series`` field of a part page in the pages endpoint."""
+def part_series_data(position: PartPosition) -> dict[str, Any]:
+    """The ``series`` field of a part page in the pages endpoint (its URLs on its own Site)."""
     outline = position.outline
     return {
         "id": outline.series_id,
         "title": outline.title,
-        "url": absolute_url(outline.url, request),
+        "url": outline.full_url,
         "position": position.position,
         "label": position.entry.label,
         "total": position.total,
         "planned_total": position.planned_total,
-        "previous": link_data(position.previous, request),
-        "next": link_data(position.next, request),
+        "previous": link_data(position.previous, outline),
+        "next": link_data(position.next, outline),
     }

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "API_MAX_PARTS": 2000,
     # The most series one page of the series listing may ask for (its `limit`).
     "API_LIMIT_MAX": 100,
+    # Whether the series APIs (REST and GraphQL) answer for every Site of the installation rather
+    # than the request's own (as Wagtail's pages endpoint does): for one API host serving several
+    # sites' front ends. REST's ?site=hostname picks one Site either way.
+    "API_ALL_SITES": False,
     # The Wagtail image filter for the cover image rendition in API responses.
     "API_COVER_IMAGE_FILTER": "fill-1200x630",
     # Feeds (RSS, Atom, JSON Feed): the most items one feed lists, newest first.

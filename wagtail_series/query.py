@@ -6,8 +6,9 @@ say the same thing about a bad one. Nothing here knows a framework: bad input ra
 ``InvalidQuery(message)``, which REST answers with a 400 ``{"message": ...}`` and GraphQL with a
 GraphQL error carrying the same message.
 
-Every function starts from a queryset the caller got from ``reader.visible_series``: what a
-reader may see is decided there, never here.
+Every function starts from a queryset the caller got from ``reader.series_for_request`` (the
+visible series of the request's Site): what a reader may see is decided there, never here; so is
+the language a slug is looked up in when no ``locale`` is given (``reader.in_preferred_locale``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from __future__ import annotations
 import re
 
 from django.db.models import F, QuerySet
+from wagtail.models import Locale, Site
 
 from .conf import series_settings
 from .models import SeriesPage, SeriesStatus
+from .reader import in_preferred_locale
 
 __all__ = [
     "DEFAULT_ORDERING",
@@ -33,11 +36,14 @@ __all__ = [
     "limit_max",
     "order_series",
     "parse_id",
+    "parse_locale",
     "parse_number",
     "parse_search",
+    "parse_site",
     "parse_slug",
     "parse_status",
     "parse_tag",
+    "parse_translation_of",
 ]
 
 # The orderings a listing accepts, each ascending or (with "-") descending: an allow-list, so a
@@ -58,6 +64,8 @@ MAX_SEARCH_RESULTS = 1000
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 _SLUG = re.compile(r"[-\w]{1,255}")
+_LANGUAGE_CODE = re.compile(r"[A-Za-z0-9@_-]{1,100}")
+_HOSTNAME = re.compile(r"[A-Za-z0-9.-]{1,255}(:[0-9]{1,5})?")
 _WORD = re.compile(r"\w+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -101,6 +109,42 @@ def parse_tag(raw: str, visible: QuerySet[SeriesPage]) -> str:
     if not raw or len(raw) > MAX_TAG_LENGTH or not visible.filter(tags__name=raw).exists():
         raise InvalidQuery(f"No series has the tag {raw[:MAX_TAG_LENGTH]!r}.")
     return raw
+
+
+def parse_locale(raw: str) -> Locale:
+    """A locale by its language code (``fr``), as Wagtail's pages endpoint's ``?locale=``."""
+    locale = (
+        Locale.objects.filter(language_code=raw).first() if _LANGUAGE_CODE.fullmatch(raw) else None
+    )
+    if locale is None:
+        codes = sorted(Locale.objects.values_list("language_code", flat=True))
+        raise InvalidQuery(f"locale must be one of: {', '.join(codes)}.")
+    return locale
+
+
+def parse_translation_of(raw: object, visible: QuerySet[SeriesPage], *, example: str) -> int:
+    """The id of a series in ``visible`` whose translations are asked for (an id of no series
+    there is an error, as in Wagtail's pages endpoint)."""
+    series_id = parse_id(raw, example=example)
+    if not visible.filter(pk=series_id).exists():
+        raise InvalidQuery(f"translation_of: there is no series with id {series_id}.")
+    return series_id
+
+
+def parse_site(raw: str) -> Site:
+    """A Site by ``hostname`` or ``hostname:port``, as Wagtail's pages endpoint's ``?site=``."""
+    if not _HOSTNAME.fullmatch(raw):
+        raise InvalidQuery("site must be a hostname, optionally with a port: b.example:8000.")
+    hostname, _, port = raw.partition(":")
+    sites = Site.objects.filter(hostname=hostname).select_related("root_page")
+    if port:
+        sites = sites.filter(port=int(port))
+    found = list(sites[:2])
+    if not found:
+        raise InvalidQuery(f"There is no site {raw!r}.")
+    if len(found) > 1:
+        raise InvalidQuery(f"Several sites have the hostname {hostname!r}: add its port.")
+    return found[0]
 
 
 def parse_search(raw: str) -> list[str]:
@@ -158,13 +202,26 @@ def filter_series(
     slug: str | None = None,
     tag: str | None = None,
     search: str | None = None,
+    locale: str | None = None,
+    translation_of: object = None,
 ) -> QuerySet[SeriesPage]:
-    """``visible`` narrowed by the given parameters (``None``: not given), each checked first."""
+    """``visible`` narrowed by the given parameters (``None``: not given), each checked first.
+
+    ``locale``: a language code; ``slug`` with no ``locale`` is looked up in the active language,
+    then the default one. ``translation_of``: a series id; its translations, itself excluded.
+    """
     queryset = visible
+    in_locale = parse_locale(locale) if locale is not None else None
+    if in_locale is not None:
+        queryset = queryset.filter(locale=in_locale)
     if status is not None:
         queryset = queryset.filter(status=parse_status(status))
+    if translation_of is not None:
+        source_id = parse_translation_of(translation_of, visible, example="translation_of=3")
+        source = SeriesPage.objects.filter(pk=source_id).values("translation_key")
+        queryset = queryset.filter(translation_key__in=source).exclude(pk=source_id)
     if slug is not None:
-        queryset = queryset.filter(slug=parse_slug(slug))
+        queryset = in_preferred_locale(queryset.filter(slug=parse_slug(slug)), in_locale)
     if tag is not None:
         queryset = queryset.filter(tags__name=parse_tag(tag, visible))
     if search is not None:

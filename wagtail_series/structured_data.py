@@ -1,4 +1,7 @@
-"""schema.org JSON-LD for series and parts, built from the reader's output only."""
+"""schema.org JSON-LD for series and parts, built from the reader's output only.
+
+URLs are absolute on the series' own Site (the reader's outline), whatever host was asked.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +23,6 @@ if TYPE_CHECKING:
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _absolute(url: str | None, request: HttpRequest | None) -> str | None:
-    if url is None or request is None or "://" in url:
-        return url
-    return request.build_absolute_uri(url)
-
-
 def _in_language(outline: SeriesOutline, request: HttpRequest | None) -> str:
     # Parts live under their series, in its locale tree: the series' language is theirs.
     return bcp47(page_language(outline.series, request))
@@ -37,14 +34,14 @@ def series_data(outline: SeriesOutline, request: HttpRequest | None = None) -> d
         "@context": "https://schema.org",
         "@type": "CreativeWorkSeries",
         "name": outline.title,
-        "url": _absolute(outline.url, request),
+        "url": outline.full_url,
         "inLanguage": _in_language(outline, request),
         "hasPart": [
             {
                 "@type": "Article",
                 "name": entry.title,
                 "headline": entry.title,
-                "url": _absolute(entry.url, request),
+                "url": outline.absolute(entry.url),
                 "position": entry.position,
                 "datePublished": entry.first_published_at,
             }
@@ -61,14 +58,14 @@ def part_data(position: PartPosition, request: HttpRequest | None = None) -> dic
         "@type": "Article",
         "headline": entry.title,
         "name": entry.title,
-        "url": _absolute(entry.url, request),
+        "url": position.outline.absolute(entry.url),
         "inLanguage": _in_language(position.outline, request),
         "position": entry.position,
         "datePublished": entry.first_published_at,
         "isPartOf": {
             "@type": "CreativeWorkSeries",
             "name": position.outline.title,
-            "url": _absolute(position.outline.url, request),
+            "url": position.outline.full_url,
         },
     }
 

@@ -37,7 +37,7 @@ from django.core.cache import BaseCache, caches
 from django.db.models import BigIntegerField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Greatest, Least
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import __version__
 from .conf import series_settings
@@ -268,13 +268,15 @@ def invalidate(series_ids: Iterable[int]) -> None:
 
 def _entry_key(request: HttpRequest, token: str) -> str:
     # Everything in the request a response's validators depend on for an anonymous reader:
-    # the site (host, scheme), the endpoint and its parameters, and the negotiated renderer.
+    # the site (host, scheme), the endpoint and its parameters, the negotiated renderer, and the
+    # active language (LocaleMiddleware's: it picks the series a slug names).
     described = "|".join(
         (
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
+            translation.get_language() or "",
         )
     )
     return cache_key("api", "validators", token, hashlib.sha256(described.encode()).hexdigest())

@@ -250,7 +250,7 @@ def test_private_series_is_visible_to_readers_who_pass(client, home, django_user
         ("/api/v2/series/99999999999/", "A series id must be a positive whole number"),
         (
             "/api/v2/series/1/?limit=5",
-            "Unknown query parameter(s): limit. This endpoint accepts: none.",
+            "Unknown query parameter(s): limit. This endpoint accepts: site.",
         ),
         (LIST + "find/", "find needs an id or a slug parameter."),
         (LIST + "find/?title=x", "Unknown query parameter(s): title."),

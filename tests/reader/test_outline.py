@@ -342,6 +342,7 @@ def summary_of(outline: reader.SeriesOutline) -> reader.SeriesSummary:
         published_count=outline.published_count,
         forthcoming_count=outline.forthcoming_count,
         latest_published_at=outline.latest_published_at,
+        root_url=outline.root_url,
     )
 
 

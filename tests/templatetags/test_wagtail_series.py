@@ -94,7 +94,7 @@ def test_head_links_and_json_ld_for_a_part(home):
     assert data["isPartOf"] == {
         "@type": "CreativeWorkSeries",
         "name": "Trilogy",
-        "url": "http://testserver/trilogy/",
+        "url": "http://localhost/trilogy/",
     }
 
 

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from wagtail.rich_text import expand_db_html
 
-from ..api_fields import absolute_url
-
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -30,15 +28,15 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def entry_data(entry: SeriesEntry, request: HttpRequest | None) -> dict[str, Any]:
-    """One part of a series: ``url`` is null while the part is forthcoming."""
+def entry_data(entry: SeriesEntry, outline: SeriesOutline) -> dict[str, Any]:
+    """One part of ``outline``: ``url`` (on the series' own Site) is null while forthcoming."""
     return {
         "position": entry.position,
         "label": entry.label,
         "id": entry.page_id,
         "title": entry.title,
         "status": entry.status.value,
-        "url": absolute_url(entry.url, request),
+        "url": outline.absolute(entry.url),
         "teaser": entry.teaser,
         "expected_date": _iso(entry.expected_date),
         "first_published_at": _iso(entry.first_published_at),
@@ -75,6 +73,8 @@ def series_data(
         "id": series.pk,
         "title": series.title,
         "slug": series.slug,
+        # As Wagtail's pages endpoint's: the language code (the default locale's without i18n).
+        "locale": series.locale.language_code,
         "status": series.status,
         "part_label": series.part_label,
         "tags": sorted(tags),
@@ -87,7 +87,8 @@ def series_data(
         "meta": {
             "type": SERIES_TYPE,
             "detail_url": detail_url,
-            "html_url": absolute_url(outline.url, request),
+            # The series' own Site, as Wagtail's html_url (page.full_url): not the request's host.
+            "html_url": outline.full_url,
             "first_published_at": _iso(series.first_published_at),
             "latest_part_published_at": _iso(outline.latest_published_at),
         },
@@ -106,7 +107,7 @@ def series_detail_data(
     data = series_data(outline, request, detail_url=detail_url, cover_filter_spec=cover_filter_spec)
     entries = outline.entries
     data["description"] = expand_db_html(outline.series.description)
-    data["parts"] = [entry_data(entry, request) for entry in entries[:max_parts]]
+    data["parts"] = [entry_data(entry, outline) for entry in entries[:max_parts]]
     # Never cut silently: say how many parts there are and whether the list stops short.
     data["meta"]["parts_total"] = len(entries)
     data["meta"]["parts_truncated"] = len(entries) > max_parts

@@ -17,12 +17,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.models import Site
 
 from .. import query, reader, versions
 from ..conf import series_settings
@@ -38,9 +40,22 @@ class SeriesAPIViewSet(BaseAPIViewSet):
 
     model = SeriesPage
     name = "series"
-    listing_parameters = frozenset(["limit", "offset", "order", "search", "tag", "status", "slug"])
-    detail_parameters: frozenset[str] = frozenset()
-    find_query_parameters = frozenset(["id", "slug"])
+    listing_parameters = frozenset(
+        [
+            "limit",
+            "offset",
+            "order",
+            "search",
+            "tag",
+            "status",
+            "slug",
+            "locale",
+            "translation_of",
+            "site",
+        ]
+    )
+    detail_parameters = frozenset(["site"])
+    find_query_parameters = frozenset(["id", "slug", "locale", "site"])
     # Accepted everywhere, as in Wagtail's endpoints: "_" (jQuery cache busting) and "format".
     common_parameters = frozenset(["_", "format"])
 
@@ -70,7 +85,7 @@ class SeriesAPIViewSet(BaseAPIViewSet):
     def listing_view(self, request: HttpRequest) -> HttpResponseBase:
         self.check_parameters(self.listing_parameters)
         generation = versions.current_generation(ALL_SERIES)  # before reading the database
-        visible = reader.visible_series(request=request)
+        visible = self.series_in_scope(request)
         queryset = self.order(self.filter(visible, request), request)
         limit, offset = self.pagination(request)
 
@@ -82,7 +97,9 @@ class SeriesAPIViewSet(BaseAPIViewSet):
             return not_modified
 
         total_count = queryset.count()
-        series_list = list(queryset.select_related("cover_image")[offset : offset + limit])
+        series_list = list(
+            queryset.select_related("cover_image", "locale")[offset : offset + limit]
+        )
         tags = tag_names(series_list)
         # Counts and dates only: a listing shows no parts (nor their URLs).
         summaries = reader.get_series_summaries(series_list, request)
@@ -107,10 +124,11 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         generation = versions.current_generation(series_id)  # before reading the database
         series = (
             versions.with_versions(SeriesPage.objects.filter(pk=series_id))
-            .select_related("cover_image")
+            .select_related("cover_image", "locale")
             .first()
         )
-        if series is None or not reader.series_is_visible(series, request):
+        # Another Site's series is a 404, as in Wagtail's pages endpoint.
+        if series is None or not reader.series_in_scope(series, request, site=self.site(request)):
             raise Http404(f"There is no series with id {series_id}.")
 
         validators = self.validators(
@@ -132,12 +150,14 @@ class SeriesAPIViewSet(BaseAPIViewSet):
 
     def find_view(self, request: HttpRequest) -> HttpResponseBase:
         self.check_parameters(self.find_query_parameters)
-        visible = reader.visible_series(request=request)
+        visible = self.series_in_scope(request)
         if "id" in request.GET:
             visible = visible.filter(pk=self.parse_id(request.GET["id"]))
-        if "slug" in request.GET:
-            visible = visible.filter(slug=query.parse_slug(request.GET["slug"]))
-        if not request.GET:
+        if "slug" in request.GET or "locale" in request.GET:
+            visible = query.filter_series(
+                visible, slug=request.GET.get("slug"), locale=request.GET.get("locale")
+            )
+        if not {"id", "slug"} & set(request.GET):
             raise BadRequestError("find needs an id or a slug parameter.")
         series = visible.order_by("path").first()
         if series is None:
@@ -185,6 +205,16 @@ class SeriesAPIViewSet(BaseAPIViewSet):
     def parse_id(raw: str) -> int:
         return query.parse_id(raw, example="/series/3/")
 
+    @staticmethod
+    def site(request: HttpRequest) -> Site | None:
+        """The Site ``?site=hostname[:port]`` names (as in Wagtail's pages endpoint), or None."""
+        raw = request.GET.get("site")
+        return query.parse_site(raw) if raw is not None else None
+
+    def series_in_scope(self, request: HttpRequest) -> QuerySet[SeriesPage]:
+        """The series this request may see, of its Site (or ``?site=``'s): the reader says."""
+        return reader.series_for_request(request, site=self.site(request))
+
     def filter(self, visible: QuerySet[SeriesPage], request: HttpRequest) -> QuerySet[SeriesPage]:
         params = request.GET
         return query.filter_series(
@@ -193,6 +223,8 @@ class SeriesAPIViewSet(BaseAPIViewSet):
             slug=params.get("slug"),
             tag=params.get("tag"),
             search=params.get("search"),
+            locale=params.get("locale"),
+            translation_of=params.get("translation_of"),
         )
 
     def order(self, queryset: QuerySet[SeriesPage], request: HttpRequest) -> QuerySet[SeriesPage]:
@@ -237,7 +269,9 @@ class SeriesAPIViewSet(BaseAPIViewSet):
         viewer = reader.viewer_key(request)
         # JSON and the browsable HTML view of the same data are different representations.
         renderer = getattr(getattr(request, "accepted_renderer", None), "format", "")
-        etag = versions.etag(scope, version, viewer, renderer, extra)
+        # The active language picks the series a ?slug= names (reader.in_preferred_locale).
+        language = translation.get_language() or ""
+        etag = versions.etag(scope, version, viewer, renderer, language, extra)
         return etag, versions.last_modified(version, page), viewer == reader.PUBLIC_VIEWER
 
     @staticmethod

@@ -97,7 +97,8 @@ def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> Fee
     active (``serve_series_feed`` does), since item titles are translated."""
     outline = reader.get_series_outline(series, None)
     categories = tuple(sorted(clean(tag.name) for tag in series.tags.all()))
-    link = request.build_absolute_uri(outline.url or "/")
+    root_url = outline.root_url or _site_root_url(request)
+    link = outline.full_url or f"{root_url}/"
     items = _items(
         [(outline, entry) for entry in outline.published],
         request,
@@ -109,11 +110,11 @@ def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> Fee
         link=link,
         description=plain_text(series.description, SUMMARY_MAX_LENGTH)
         or clean(series.title, TITLE_MAX_LENGTH),
-        feed_url=request.build_absolute_uri(),
+        feed_url=root_url + request.get_full_path(),
         author=_site_name(request),
         language=page_language(series, request),
         categories=categories,
-        image_url=_cover_image_url(series, request),
+        image_url=_cover_image_url(series, root_url),
         items=items,
     )
 
@@ -133,11 +134,12 @@ def site_feed_data(request: HttpRequest, kind: str) -> FeedData:
         for series in series_list
     }
     site_name = _site_name(request)
+    root_url = _site_root_url(request)
     return FeedData(
         title=clean(_("%(site)s: new parts of every series") % {"site": site_name}),
-        link=request.build_absolute_uri("/"),
+        link=f"{root_url}/",
         description=clean(_("The latest parts of every series on %(site)s.") % {"site": site_name}),
-        feed_url=request.build_absolute_uri(),
+        feed_url=root_url + request.get_full_path(),
         author=site_name,
         language=active_language(),
         items=_items(published, request, categories=categories, with_series_title=True),
@@ -166,7 +168,8 @@ def _items(
             title = _("%(series)s, %(label)s: %(title)s") % values
         else:
             title = _("%(label)s: %(title)s") % values
-        link = request.build_absolute_uri(entry.url)
+        # On the series' own Site: the same link, and id, whatever Host the feed was asked on.
+        link = outline.absolute(entry.url) or ""
         items.append(
             FeedItem(
                 id=_part_id(entry, link),
@@ -183,8 +186,9 @@ def _items(
 
 
 def _part_id(entry: reader.SeriesEntry, link: str) -> str:
-    # RFC 4151 tag URI: the site's host, a date the part already existed on, and the page id.
-    # Nothing in it changes when the part is edited, moved or republished.
+    # RFC 4151 tag URI: the hostname of the part's Site (from its link, which the reader builds
+    # from the Site record, never the request's Host), a date the part already existed on, and
+    # the page id. Nothing in it changes when the part is edited, moved or republished.
     host = urlsplit(link).hostname or "localhost"
     since = entry.first_published_at.date().isoformat() if entry.first_published_at else "2000"
     return f"tag:{host},{since}:wagtail-series/part/{entry.page_id}"
@@ -196,7 +200,16 @@ def _site_name(request: HttpRequest) -> str:
     return clean(name or request.get_host(), TITLE_MAX_LENGTH)
 
 
-def _cover_image_url(series: SeriesPage, request: HttpRequest) -> str | None:
+def _site_root_url(request: HttpRequest) -> str:
+    """The root URL of the request's Site (the Site record's hostname and port, not the Host
+    header); the request's own scheme and host only when no Site matches it."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return f"{request.scheme}://{request.get_host()}"
+    return site.root_url
+
+
+def _cover_image_url(series: SeriesPage, root_url: str) -> str | None:
     if not series.cover_image_id:
         return None
     try:
@@ -206,7 +219,9 @@ def _cover_image_url(series: SeriesPage, request: HttpRequest) -> str | None:
         rendition = image.get_rendition(COVER_IMAGE_FILTER)
     except Exception:  # a missing or broken file must not take the feed down
         return None
-    return request.build_absolute_uri(rendition.url)
+    url = rendition.url
+    # Renditions on a CDN or object store already have a full URL.
+    return url if "://" in url else root_url + url
 
 
 # --- Rendering -----------------------------------------------------------------------------
@@ -362,8 +377,8 @@ class _Validators:
         self.etag_value = versions.etag(
             f"feed:{kind}:{version_id}",
             version,
-            request.scheme,
-            request.get_host(),
+            # What the feed's links are built from: the Site, not the Host header.
+            _site_root_url(request),
             series_settings.FEED_ITEMS,
             # The feed's own language: one language's bytes are never another's (nor its 304).
             language,

@@ -80,11 +80,14 @@ from .visibility import (
     counted_part_date,
     get_parent_series,
     get_series_for_part,
+    in_preferred_locale,
     is_anonymous,
     latest_part_date_change,
     latest_public_part_dates,
     page_is_public,
     page_is_visible,
+    series_for_request,
+    series_in_scope,
     series_is_public,
     series_is_visible,
     viewer_key,
@@ -138,4 +141,8 @@ __all__ = [
     # New with issue 12, item 5 (listings):
     "SeriesSummary",
     "get_series_summaries",
+    # New with issue 16 (sites and locales):
+    "in_preferred_locale",
+    "series_for_request",
+    "series_in_scope",
 ]

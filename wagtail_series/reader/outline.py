@@ -26,7 +26,7 @@ from .loading import (
 )
 from .memo import request_memo
 from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline, SeriesSummary
-from .urls import page_url
+from .urls import page_url, site_root_url
 from .visibility import _restriction_verdicts, _restriction_verdicts_many, get_series_for_part
 
 if TYPE_CHECKING:
@@ -160,6 +160,7 @@ def get_series_summaries(
                 published_count=outline.published_count,
                 forthcoming_count=outline.forthcoming_count,
                 latest_published_at=outline.latest_published_at,
+                root_url=outline.root_url,
             )
     if missing:
         verdicts = _restriction_verdicts_many(missing, request)
@@ -373,11 +374,12 @@ def _build_outline(
     verdicts: tuple[bool, set[str]] | None = None,
 ) -> SeriesOutline:
     series_url = page_url(series, request)
+    root_url = site_root_url(series, request)
     series_ok, failing_parts = (
         verdicts if verdicts is not None else _restriction_verdicts(series, request)
     )
     if not _series_shows_parts(series, request, series_ok):
-        return SeriesOutline(series=series, url=series_url, entries=())
+        return SeriesOutline(series=series, url=series_url, entries=(), root_url=root_url)
 
     pages = part_pages if part_pages is not None else _part_pages(series)
     entries: list[SeriesEntry] = []
@@ -390,7 +392,7 @@ def _build_outline(
             )
         else:
             entries.append(_forthcoming_entry(part.page, part.position, part.label, part.title))
-    return SeriesOutline(series=series, url=series_url, entries=tuple(entries))
+    return SeriesOutline(series=series, url=series_url, entries=tuple(entries), root_url=root_url)
 
 
 def _summarise(
@@ -418,6 +420,7 @@ def _summarise(
         published_count=published,
         forthcoming_count=forthcoming,
         latest_published_at=latest,
+        root_url=site_root_url(series, request),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import SeriesPage
+from .urls import absolute_url
 
 __all__ = [
     "EditorEntry",
@@ -74,6 +75,17 @@ class SeriesOutline:
     series: SeriesPage
     url: str | None
     entries: tuple[SeriesEntry, ...]
+    root_url: str | None = None
+    """The root URL of the series' own Site (``urls.site_root_url``): its parts' Site too."""
+
+    @property
+    def full_url(self) -> str | None:
+        """The series' absolute URL, on its own Site."""
+        return absolute_url(self.url, self.root_url)
+
+    def absolute(self, url: str | None) -> str | None:
+        """``url`` (the series' or one of its entries') made absolute on the series' own Site."""
+        return absolute_url(url, self.root_url)
 
     @property
     def series_id(self) -> int:
@@ -145,6 +157,13 @@ class SeriesSummary:
     latest_published_at: datetime | None
     """When the newest visible published part was first published:
     ``SeriesOutline.latest_published_at``."""
+    root_url: str | None = None
+    """The root URL of the series' own Site: ``SeriesOutline.root_url``."""
+
+    @property
+    def full_url(self) -> str | None:
+        """The series' absolute URL, on its own Site."""
+        return absolute_url(self.url, self.root_url)
 
     @property
     def series_id(self) -> int:

@@ -1,7 +1,9 @@
 """Who may see what: view restrictions, anonymous readers, and the series above a part.
 
 Every visibility rule of the package lives here: which series a request may see
-(``visible_series``, ``series_is_visible``), which anyone may see (``series_is_public``,
+(``visible_series``, ``series_is_visible``), which of them it asks about (``series_for_request``,
+``series_in_scope``: its Site's, as Wagtail's pages endpoint; ``in_preferred_locale``: the
+language a slug is looked up in), which anyone may see (``series_is_public``,
 ``page_is_public``), whether a page reached through a generic field may be shown
 (``page_is_visible``), what about a reader can change what they see (``viewer_key``), the public
 date series listings are ordered by (``latest_public_part_dates``, and how a part's save can change
@@ -18,14 +20,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from wagtail.models import Page, PageViewRestriction
+from django.conf import settings
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import translation
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from ..compat import get_page_model
+from ..conf import series_settings
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.parts import part_content_type_ids
 from .memo import memoised, remember, request_memo
 from .paths import children_of
+from .urls import site_root_paths
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -36,6 +43,7 @@ __all__ = [
     "DateChange",
     "get_parent_series",
     "get_series_for_part",
+    "in_preferred_locale",
     "is_anonymous",
     "counted_part_date",
     "latest_part_date_change",
@@ -43,6 +51,8 @@ __all__ = [
     "page_is_public",
     "page_is_visible",
     "series_is_public",
+    "series_for_request",
+    "series_in_scope",
     "series_is_visible",
     "viewer_key",
     "visible_series",
@@ -104,6 +114,85 @@ def visible_series(
         if not checker.passes(restriction):
             queryset = queryset.exclude(path__startswith=restriction._series_page_path)
     return queryset
+
+
+def series_for_request(
+    request: HttpRequest | None,
+    queryset: QuerySet[SeriesPage] | None = None,
+    *,
+    site: Site | None = None,
+) -> QuerySet[SeriesPage]:
+    """The series an API request may see and asks about: ``visible_series``, in one Site.
+
+    As Wagtail's pages endpoint: the request's Site (all its language trees under Wagtail i18n),
+    or ``site`` when the caller names one (REST's ``?site=``); none when no Site answers the
+    request. ``WAGTAIL_SERIES["API_ALL_SITES"]`` (off by default) lists every Site's instead, for
+    an installation whose one API host serves several sites' front ends. No request: every Site.
+    """
+    visible = visible_series(queryset, request)
+    roots = _scope_root_paths(request, site)
+    if roots is None:
+        return visible
+    in_site = Q(pk__in=[])
+    for root in roots:
+        in_site |= Q(url_path__startswith=root)
+    return visible.filter(in_site)
+
+
+def series_in_scope(
+    series: SeriesPage, request: HttpRequest | None, *, site: Site | None = None
+) -> bool:
+    """Whether ``series_for_request`` lists ``series`` (a detail view's 404 otherwise)."""
+    roots = _scope_root_paths(request, site)
+    in_site = roots is None or any(series.url_path.startswith(root) for root in roots)
+    return in_site and series_is_visible(series, request)
+
+
+def _scope_root_paths(request: HttpRequest | None, site: Site | None) -> list[str] | None:
+    """The url_paths of the roots of the Site in scope; None: every Site."""
+    if site is None:
+        if request is None or series_settings.API_ALL_SITES:
+            return None
+        site = Site.find_for_request(request)  # memoised on the request (Wagtail's own lookup)
+        if site is None:
+            return []
+    if request is None:
+        return [site.root_page.url_path]
+    return site_root_paths(site.pk, request)
+
+
+def in_preferred_locale(
+    queryset: QuerySet[SeriesPage], locale: Locale | None = None
+) -> QuerySet[SeriesPage]:
+    """``queryset`` (e.g. the series with one slug) in one language, as a slug lookup needs
+    (translations often keep their source's slug): ``locale`` if given; otherwise the active
+    language's (the request's, through ``LocaleMiddleware``), else the default locale's, else the
+    first in tree order (so a French slug is found whatever language the request asks for).
+    Without Wagtail i18n, ``locale`` or everything.
+
+    No query of its own: the choice is a subquery.
+    """
+    if locale is not None:
+        return queryset.filter(locale=locale)
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return queryset
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    try:
+        active = get_supported_content_language_variant(translation.get_language())
+    except LookupError:  # an active language that is no content language
+        active = default
+    preference = Case(
+        When(locale__language_code=active, then=0),
+        When(locale__language_code=default, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+    chosen = (
+        queryset.annotate(_locale_preference=preference)
+        .order_by("_locale_preference", "path")
+        .values("locale_id")[:1]
+    )
+    return queryset.filter(locale_id=Subquery(chosen))
 
 
 def series_is_visible(series: SeriesPage, request: HttpRequest | None = None) -> bool:

@@ -25,6 +25,7 @@ from graphql.language import (
     SelectionSetNode,
 )
 from wagtail.fields import StreamField
+from wagtail.models import Locale
 
 from ... import reader
 from ...models import SeriesPage, SeriesPartMixin, get_part_models
@@ -117,6 +118,7 @@ class SeriesLoader:
         # The outline each published part seen so far belongs to.
         self._outline_of: dict[int, SeriesOutline] = {}
         self._operations: dict[int, OperationFields] = {}
+        self._language_codes: dict[int, str] | None = None
 
     def add_batch(self, series_list: Iterable[SeriesPage]) -> None:
         """Series the reader found visible, listed together: their outlines load together."""
@@ -198,6 +200,15 @@ class SeriesLoader:
                 self._pages[page_id] = found.get(page_id)
             self._expected.clear()
         return self._pages[entry.page_id]
+
+    def language_code(self, series: SeriesPage) -> str:
+        """The language code of ``series``' locale: from its row when read with it, else from
+        every locale at once (one query per request, however many series)."""
+        if SeriesPage.locale.is_cached(series):
+            return series.locale.language_code
+        if self._language_codes is None:
+            self._language_codes = dict(Locale.objects.values_list("pk", "language_code"))
+        return self._language_codes[series.locale_id]
 
     def tag_names(self, series: SeriesPage) -> list[str]:
         def prefetched(s: SeriesPage) -> bool:

@@ -1,7 +1,8 @@
 """The query fields wagtail-series adds to the site's grapple schema: ``series``, ``seriesList``
-and ``seriesCount``. They start from the reader's ``visible_series`` and ``series_is_visible``,
-and check and apply their arguments with ``wagtail_series.query``, as the REST endpoint does:
-an ``InvalidQuery`` becomes a GraphQL error with the same message.
+and ``seriesCount``. They start from the reader's ``series_for_request`` and ``series_in_scope``
+(the visible series of the request's Site, as the REST endpoint), and check and apply their
+arguments with ``wagtail_series.query``, as the REST endpoint does: an ``InvalidQuery`` becomes
+a GraphQL error with the same message.
 """
 
 from __future__ import annotations
@@ -30,10 +31,18 @@ def graphql_errors() -> Iterator[None]:
         raise GraphQLError(error.message) from None
 
 
+def _locale_argument() -> graphene.Argument:
+    return graphene.Argument(
+        graphene.String,
+        description='Series in this locale, by language code ("fr"); an unknown one is an error.',
+    )
+
+
 def _filter_arguments() -> dict[str, Any]:
     return {
         "tag": graphene.Argument(graphene.String, description="Series with this tag."),
         "status": graphene.Argument(SeriesStatus, description="Series with this status."),
+        "locale": _locale_argument(),
     }
 
 
@@ -43,9 +52,14 @@ class SeriesQuery:
     series = graphene.Field(
         lambda: series_page_type(),
         id=graphene.Argument(graphene.ID, description="The series page's id."),
-        slug=graphene.Argument(graphene.String, description="The series page's slug."),
-        description="A live series the request may see, by id or slug (or both); null when "
-        "there is none.",
+        slug=graphene.Argument(
+            graphene.String,
+            description="The series page's slug, looked up in `locale`, else in the active "
+            "language (the request's), then the default locale.",
+        ),
+        locale=_locale_argument(),
+        description="A live series of the request's Site that the request may see, by id or "
+        "slug (or both); null when there is none.",
     )
     series_list = graphene.List(
         graphene.NonNull(lambda: series_page_type()),
@@ -62,7 +76,8 @@ class SeriesQuery:
             "WAGTAIL_SERIES['API_LIMIT_MAX'] (more is an error, not a silent cut).",
         ),
         offset=graphene.Argument(graphene.Int, description="How many series to skip."),
-        description="The live series the request may see. seriesCount gives their number.",
+        description="The live series of the request's Site that the request may see (every "
+        "Site's with WAGTAIL_SERIES['API_ALL_SITES']). seriesCount gives their number.",
     )
     series_count = graphene.Int(
         required=True,
@@ -71,20 +86,25 @@ class SeriesQuery:
     )
 
     def resolve_series(
-        root: Any, info: Any, id: str | None = None, slug: str | None = None
+        root: Any,
+        info: Any,
+        id: str | None = None,
+        slug: str | None = None,
+        locale: str | None = None,
     ) -> SeriesPage | None:
         if id is None and slug is None:
             raise GraphQLError('series needs an id or a slug, e.g. series(slug: "memories").')
-        candidates = SeriesPage.objects.live().select_related("cover_image").order_by("path")
+        candidates = SeriesPage.objects.live().select_related("cover_image", "locale")
         with graphql_errors():
             if id is not None:
                 candidates = candidates.filter(pk=query.parse_id(id, example="series(id: 3)"))
-            if slug is not None:
-                candidates = candidates.filter(slug=query.parse_slug(slug))
+            candidates = query.filter_series(candidates, slug=slug, locale=locale)
+        request = request_of(info)
         loader = get_loader(info)
-        # Slugs are unique among siblings only: the first visible one, in tree order.
-        for series in candidates:
-            if loader.visible(series):
+        # Slugs are unique among siblings only: the first visible one of the request's Site, in
+        # tree order (its verdicts are memoised for its outline).
+        for series in candidates.order_by("path"):
+            if reader.series_in_scope(series, request):
                 loader.add_batch([series])
                 return series
         return None
@@ -94,6 +114,7 @@ class SeriesQuery:
         info: Any,
         tag: str | None = None,
         status: Any = None,
+        locale: str | None = None,
         order: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
@@ -101,26 +122,32 @@ class SeriesQuery:
         from grapple.settings import grapple_settings
 
         with graphql_errors():
-            queryset = query.order_series(filtered(request_of(info), tag, status), order)
+            queryset = query.order_series(filtered(request_of(info), tag, status, locale), order)
             limit_max = query.limit_max()
             default_limit = min(grapple_settings.PAGE_SIZE, limit_max)
             limit = query.check_number("limit", limit, default=default_limit, maximum=limit_max)
             offset = query.check_number("offset", offset, default=0, maximum=query.MAX_OFFSET)
-        series_list = list(queryset.select_related("cover_image")[offset : offset + limit])
+        series_list = list(
+            queryset.select_related("cover_image", "locale")[offset : offset + limit]
+        )
         get_loader(info).add_batch(series_list)
         return series_list
 
     def resolve_series_count(
-        root: Any, info: Any, tag: str | None = None, status: Any = None
+        root: Any, info: Any, tag: str | None = None, status: Any = None, locale: str | None = None
     ) -> int:
         with graphql_errors():
-            return filtered(request_of(info), tag, status).count()
+            return filtered(request_of(info), tag, status, locale).count()
 
 
-def filtered(request: Any, tag: str | None, status: Any) -> QuerySet[SeriesPage]:
-    """The series ``request`` may see, with ``tag`` and ``status`` (a ``SeriesStatus`` member)."""
+def filtered(
+    request: Any, tag: str | None, status: Any, locale: str | None = None
+) -> QuerySet[SeriesPage]:
+    """The series of the request's Site that ``request`` may see, with ``tag``, ``status`` (a
+    ``SeriesStatus`` member) and ``locale`` (a language code)."""
     return query.filter_series(
-        reader.visible_series(request=request),
+        reader.series_for_request(request),
         status=None if status is None else getattr(status, "value", status),
         tag=tag,
+        locale=locale,
     )

@@ -176,6 +176,11 @@ class SeriesInterface(graphene.Interface):
     latest_part_published_at = graphene.DateTime(
         description="When the most recent part was first published."
     )
+    locale = graphene.String(
+        required=True,
+        description='The series\' language code (its Wagtail locale), e.g. "fr"; the default '
+        "locale's without Wagtail i18n.",
+    )
 
     @classmethod
     def resolve_type(cls, instance: Any, info: Any) -> type:
@@ -219,6 +224,9 @@ class SeriesInterface(graphene.Interface):
 
     def resolve_latest_part_published_at(series: SeriesPage, info: Any) -> Any:
         return get_loader(info).outline(series, info).latest_published_at
+
+    def resolve_locale(series: SeriesPage, info: Any) -> str:
+        return get_loader(info).language_code(series)
 
 
 class SeriesPartInterface(graphene.Interface):

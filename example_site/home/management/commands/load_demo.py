@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -185,6 +186,7 @@ class Command(BaseCommand):
             raise CommandError("--extra-parts must be 0 or more.")
         with transaction.atomic():
             home = self.ensure_home_page()
+            self.ensure_site_address()
             series = self.ensure_series(home)
             self.ensure_parts(series)
             big_series = self.ensure_big_series(home, extra_parts) if extra_parts else None
@@ -195,6 +197,21 @@ class Command(BaseCommand):
         self.actions.append(message)
 
     # --- Home page and site --------------------------------------------------------------
+
+    def ensure_site_address(self) -> None:
+        """The default Site's hostname and port are those the demo is served on
+        (``WAGTAILADMIN_BASE_URL``, which ``make demo PORT=...`` sets): absolute URLs in the APIs,
+        feeds and JSON-LD come from the Site record, not from the request."""
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        hostname = address.hostname or "localhost"
+        port = address.port or (443 if address.scheme == "https" else 80)
+        site = Site.objects.get(is_default_site=True)
+        if (site.hostname, site.port) == (hostname, port):
+            self.note(f"default site address: already {site.root_url}, left as it is")
+            return
+        site.hostname, site.port = hostname, port
+        site.save()
+        self.note(f"default site address: now {site.root_url}")
 
     def ensure_home_page(self) -> HomePage:
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
