@@ -80,16 +80,19 @@ def test_without_wagtail_i18n_a_series_feed_is_in_language_code(client, memories
 
 @pytest.mark.parametrize("kind", SITE_FEEDS)
 def test_the_site_feed_is_in_the_request_language_with_its_own_etag(
-    client, memories, locale_middleware, kind
+    client, bilingual, locale_middleware, kind
 ):
-    memories()
+    bilingual()
     url = SITE_FEEDS[kind]
     french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
     german = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
 
     assert declared_language(kind, french.content) == "fr"
     assert declared_language(kind, german.content) == "de"
-    assert titles(kind, french.content) == ["Memories, Part 1 : Magnetic Rose"]
+    # One feed per language: the French one lists the French series only; German, which has
+    # no locale of its own, the default locale's (English) series, with German words.
+    assert titles(kind, french.content) == ["Souvenirs, Part 1 : La Rose magnétique"]
+    assert titles(kind, german.content) == ["Memories, Part 1: Magnetic Rose"]
     assert "nouvelles parties" in french.content.decode()
     assert "neue Teile" in german.content.decode()
     assert french["ETag"] != german["ETag"]

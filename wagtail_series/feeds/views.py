@@ -121,12 +121,8 @@ def series_feed_data(series: SeriesPage, request: HttpRequest, kind: str) -> Fee
 
 def site_feed_data(request: HttpRequest, kind: str) -> FeedData:
     """New parts across every live series of the request's site that anyone may read, in the
-    active language."""
-    site = Site.find_for_request(request)
-    candidates = SeriesPage.objects.all()
-    if site is not None:
-        candidates = candidates.in_site(site)
-    series_list = list(reader.visible_series(candidates, None).prefetch_related("tags"))
+    active language (under Wagtail i18n, the series of that language: one feed per language)."""
+    series_list = list(reader.site_feed_series(request).prefetch_related("tags"))
     outlines = reader.get_series_outlines(series_list, None)
     published = [(outline, entry) for outline in outlines.values() for entry in outline.published]
     categories = {

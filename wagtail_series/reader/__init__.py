@@ -90,6 +90,7 @@ from .visibility import (
     series_in_scope,
     series_is_public,
     series_is_visible,
+    site_feed_series,
     viewer_key,
     visible_series,
 )
@@ -145,4 +146,5 @@ __all__ = [
     "in_preferred_locale",
     "series_for_request",
     "series_in_scope",
+    "site_feed_series",
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "get_parent_series",
     "get_series_for_part",
     "in_preferred_locale",
+    "site_feed_series",
     "is_anonymous",
     "counted_part_date",
     "latest_part_date_change",
@@ -159,6 +160,22 @@ def _scope_root_paths(request: HttpRequest | None, site: Site | None) -> list[st
     if request is None:
         return [site.root_page.url_path]
     return site_root_paths(site.pk, request)
+
+
+def site_feed_series(request: HttpRequest) -> QuerySet[SeriesPage]:
+    """The series the site-wide feed lists: those anonymous readers may see (the feed is one
+    response for everyone), on the request's Site (every language tree of it), and under Wagtail
+    i18n in the active language's locale only: one feed per language, each in its language."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return SeriesPage.objects.none()
+    in_site = Q(pk__in=[])
+    for root in _scope_root_paths(request, site) or ():
+        in_site |= Q(url_path__startswith=root)
+    series = visible_series(SeriesPage.objects.filter(in_site), None)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        series = series.filter(locale=Locale.get_active())
+    return series
 
 
 def in_preferred_locale(
