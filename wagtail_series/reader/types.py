@@ -68,15 +68,14 @@ class SeriesEntry:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesOutline:
-    """A series as one request may see it: its metadata and its visible entries, in order."""
+class _SeriesFacts:
+    """What outlines and summaries say alike of their series (``series``, its ``url`` and its
+    Site's ``root_url``)."""
 
+    __slots__ = ()
     series: SeriesPage
     url: str | None
-    entries: tuple[SeriesEntry, ...]
-    root_url: str | None = None
-    """The root URL of the series' own Site (``urls.site_root_url``): its parts' Site too."""
+    root_url: str | None
 
     @property
     def full_url(self) -> str | None:
@@ -102,6 +101,17 @@ class SeriesOutline:
     @property
     def planned_parts(self) -> int | None:
         return self.series.planned_parts
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesOutline(_SeriesFacts):
+    """A series as one request may see it: its metadata and its visible entries, in order."""
+
+    series: SeriesPage
+    url: str | None
+    entries: tuple[SeriesEntry, ...]
+    root_url: str | None = None
+    """The root URL of the series' own Site (``urls.site_root_url``): its parts' Site too."""
 
     @property
     def total(self) -> int:
@@ -144,7 +154,7 @@ class SeriesOutline:
 
 
 @dataclass(frozen=True, slots=True)
-class SeriesSummary:
+class SeriesSummary(_SeriesFacts):
     """What a listing shows of a series for one request: ``SeriesOutline``'s figures, without its
     entries (built by ``get_series_summaries`` without reading or building them)."""
 
@@ -159,23 +169,6 @@ class SeriesSummary:
     ``SeriesOutline.latest_published_at``."""
     root_url: str | None = None
     """The root URL of the series' own Site: ``SeriesOutline.root_url``."""
-
-    @property
-    def full_url(self) -> str | None:
-        """The series' absolute URL, on its own Site."""
-        return absolute_url(self.url, self.root_url)
-
-    @property
-    def series_id(self) -> int:
-        return self.series.pk
-
-    @property
-    def title(self) -> str:
-        return self.series.title
-
-    @property
-    def planned_parts(self) -> int | None:
-        return self.series.planned_parts
 
     @property
     def total(self) -> int:
