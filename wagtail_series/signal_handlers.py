@@ -136,6 +136,8 @@ def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
         event=event,
         page=instance,
         listing_change=listing_change,
+        # Wagtail publishes by saving the row live, then sends page_published.
+        published_next=bool(instance.live and before is not None and not before["live"]),
     )
 
 

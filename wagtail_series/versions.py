@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.cache import BaseCache, caches
+from django.db import connections, router
 from django.db.models import BigIntegerField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Greatest, Least
 from django.http import HttpRequest
@@ -91,21 +92,60 @@ def bump(series_ids: Iterable[int], *, propagate: bool = False) -> set[int]:
     waiting stays so (its ``propagated_version`` follows).
     """
     ids = {*series_ids, ALL_SERIES}
-    # Two statements whatever the number of series; the rows exist from then on.
-    SeriesVersion.objects.bulk_create(
-        [SeriesVersion(series_id=series_id) for series_id in ids], ignore_conflicts=True
-    )
-    changes: dict[str, Any] = {"version": F("version") + 1, "changed_at": timezone.now()}
-    if not propagate:
-        # The right-hand sides read the row as it was (SQL): "nothing was waiting".
-        changes["propagated_version"] = Case(
-            When(propagated_version=F("version"), then=F("version") + 1),
-            default=F("propagated_version"),
-            output_field=BigIntegerField(),
+    now = timezone.now()
+    database = router.db_for_write(SeriesVersion)
+    if connections[database].vendor in _UPSERT_VENDORS:
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _UPSERT_ROWS):
+            _bump_upsert(database, ordered[start : start + _UPSERT_ROWS], now, propagate)
+    else:
+        # Two statements whatever the number of series; the rows exist from then on.
+        SeriesVersion.objects.bulk_create(
+            [SeriesVersion(series_id=series_id) for series_id in ids], ignore_conflicts=True
         )
-    SeriesVersion.objects.filter(series_id__in=ids).update(**changes)
+        changes: dict[str, Any] = {"version": F("version") + 1, "changed_at": now}
+        if not propagate:
+            # The right-hand sides read the row as it was (SQL): "nothing was waiting".
+            changes["propagated_version"] = Case(
+                When(propagated_version=F("version"), then=F("version") + 1),
+                default=F("propagated_version"),
+                output_field=BigIntegerField(),
+            )
+        SeriesVersion.objects.filter(series_id__in=ids).update(**changes)
     invalidate(ids)
     return ids
+
+
+# Databases with INSERT ... ON CONFLICT DO UPDATE (SQLite 3.24+, PostgreSQL 9.5+): a bump is
+# one statement there, which every editor's save pays (Django's bulk_create can't say "+ 1").
+_UPSERT_VENDORS = ("postgresql", "sqlite")
+# Rows per statement (three parameters each): under SQLite's 32,766 and PostgreSQL's 65,535.
+_UPSERT_ROWS = 5000
+
+
+def _bump_upsert(database: str, ids: list[int], now: datetime, propagate: bool) -> None:
+    connection = connections[database]
+    table = connection.ops.quote_name(SeriesVersion._meta.db_table)
+    # A new row starts at version 1, propagated (1) unless this change is to be propagated (0);
+    # an existing row counts one more, as the two-statement form does.
+    propagated = (
+        f"{table}.propagated_version"
+        if propagate
+        else f"CASE WHEN {table}.propagated_version = {table}.version "
+        f"THEN {table}.version + 1 ELSE {table}.propagated_version END"
+    )
+    rows = ", ".join(["(%s, 1, %s, %s)"] * len(ids))
+    params: list[Any] = []
+    for series_id in ids:
+        params += [series_id, now, 0 if propagate else 1]
+    sql = (
+        f"INSERT INTO {table} (series_id, version, changed_at, propagated_version) "
+        f"VALUES {rows} ON CONFLICT (series_id) DO UPDATE SET "
+        f"version = {table}.version + 1, changed_at = excluded.changed_at, "
+        f"propagated_version = {propagated}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def current(series_ids: Iterable[int]) -> dict[int, int]:

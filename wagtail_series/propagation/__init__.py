@@ -74,12 +74,14 @@ def series_changed(
     page: Page | None = None,
     previous: Previous | None = None,
     listing_change: DateChange = "any",
+    published_next: bool = False,
 ) -> None:
     """Record that what readers see of ``series_ids`` changed (``event`` says why).
 
     ``page`` is the page the event is about (a part, a series or an ancestor), ``previous`` the
     URLs it had before the change, ``listing_change`` what it can do to the listings' stored
-    date (``reader.latest_part_date_change``; "any" recomputes it). Versions bump now, in the
+    date (``reader.latest_part_date_change``; "any" recomputes it), ``published_next`` that a
+    ``page_published`` for ``page`` follows (its row going live). Versions bump now, in the
     caller's transaction; the frontend cache and webhooks follow once it commits (for
     ``PROPAGATED_EVENTS`` only).
     """
@@ -87,6 +89,9 @@ def series_changed(
     if not ids:
         return
     propagate = event in PROPAGATED_EVENTS and propagation_enabled()
+    # A part's row going live: the page_published that follows propagates it, so the change is
+    # recorded as pending already (and stays so if no such signal comes: tasks.recover).
+    pending = propagate or (published_next and propagation_enabled())
     memo = _batch_memo()
     if event == "published" and _bumped_with_its_row(page, ids, memo):
         # Wagtail sends page_published after committing the page's row, whose save bumped these
@@ -99,12 +104,12 @@ def series_changed(
         # Versions and stored validators change now, in the caller's transaction; the
         # validators are dropped again on commit (see versions.py for why). A change to
         # propagate stays recorded as such until its task has done its work (tasks.recover).
-        ids = versions.bump(ids, propagate=propagate)
+        ids = versions.bump(ids, propagate=pending)
         if versions.get_cache() is not None:
             bumped = set(ids)
             transaction.on_commit(lambda: versions.invalidate(bumped), robust=True)
         if memo is not None and isinstance(page, SeriesPartMixin) and page.live:
-            memo[_BUMPED, page.pk] = (frozenset(ids), propagate)
+            memo[_BUMPED, page.pk] = (frozenset(ids), pending)
     # The listings' stored order, in the same transaction. A site's hostnames, ports and root
     # (the "site" event, for every series) change no part's date.
     if event != "site":
