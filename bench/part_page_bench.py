@@ -45,8 +45,12 @@ from bench.harness import (  # noqa: E402  (the shared harness)
 )
 
 SIZES = (10, 300, 2000)
-TARGET_RATIO = 1.0  # issue 12: at most 1.0 x the stock page
-TARGET_KB = 100  # and under 100 KB, at 2,000 parts
+# Issue 12's targets are for a long series (2,000 parts): at most 1.0 x the stock page, and
+# under 100 KB. Shorter series are printed for comparison (a 10-part page does more than a
+# stock page listing 10 siblings: numbering, forthcoming entries, navigation, JSON-LD).
+TARGET_SIZE = 2000
+TARGET_RATIO = 1.0
+TARGET_KB = 100
 
 
 def seed(sizes: tuple[int, ...]) -> dict[int, Any]:
@@ -116,6 +120,9 @@ def worker(args: argparse.Namespace) -> int:
     results = {size: bench_size(client, size, part, args) for size, part in parts.items()}
     print()
     for size, (ratio, length) in results.items():
+        if size < TARGET_SIZE:
+            print(f"ours / stock page median, {size:>4} parts: {ratio:.2f} (no target)")
+            continue
         verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
         print(
             f"target ours <= {TARGET_RATIO} x stock page median, {size:>4} parts: "
