@@ -20,12 +20,17 @@ Environment variables:
   and 300).
 - ``WAGTAIL_SERIES_PURGE_URL``: a Varnish with xkey there, purged by series tag
   (``VarnishXkeyBackend``; default: none).
+- ``WAGTAIL_SERIES_DEMO_LANGUAGES``: comma-separated language codes (e.g. ``en,fr``) to try the
+  multilingual features: English stays the default language, at unprefixed URLs; with any other,
+  Wagtail's i18n is on, each other language's pages are under ``/<code>/``, and ``load_demo``
+  adds a French translation of the demo when ``fr`` is one (default: English only).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -130,6 +135,38 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Opt-in multilingual demo (docs/multilingual.md). English is always the default language: the
+# demo's existing pages are in the English locale, and its URLs stay unprefixed (urls.py).
+DEMO_LANGUAGES = list(
+    dict.fromkeys(
+        [LANGUAGE_CODE]
+        + [
+            code.strip().lower()
+            for code in os.environ.get("WAGTAIL_SERIES_DEMO_LANGUAGES", "").split(",")
+            if code.strip()
+        ]
+    )
+)
+for _code in DEMO_LANGUAGES:
+    if _code not in LANG_INFO or "name" not in LANG_INFO[_code]:
+        raise ValueError(f"WAGTAIL_SERIES_DEMO_LANGUAGES: unknown language code {_code!r}")
+if len(DEMO_LANGUAGES) > 1:
+    WAGTAIL_I18N_ENABLED = True
+    LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+        (code, LANG_INFO[code]["name"]) for code in DEMO_LANGUAGES
+    ]
+    # LocaleMiddleware needs the session (the language may be kept there) and must run before
+    # CommonMiddleware, which may redirect to a language-prefixed URL.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "django.middleware.locale.LocaleMiddleware",
+    )
+    # Locales in the admin's settings, and "Translate" actions that use copy_for_translation.
+    INSTALLED_APPS[INSTALLED_APPS.index("wagtail") : INSTALLED_APPS.index("wagtail")] = [
+        "wagtail.locales",
+        "wagtail.contrib.simple_translation",
+    ]
 
 # runserver serves these itself while DEBUG is on (django.contrib.staticfiles).
 STATIC_URL = "/static/"

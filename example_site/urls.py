@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
@@ -35,9 +36,18 @@ if settings.DEBUG:
     # Uploaded images and documents; static files are served by runserver itself.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [
+site_routes = [
     # RSS, Atom and JSON Feed of new parts across every series (each series has its own too).
     path("series/feed/", include("wagtail_series.feeds.urls")),
     # Wagtail's page serving: keep it last, it matches every other URL.
     path("", include(wagtail_urls)),
 ]
+
+if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+    # The multilingual demo (WAGTAIL_SERIES_DEMO_LANGUAGES): English URLs stay as they are, the
+    # other languages' pages and site-wide feed are under /fr/... With an unprefixed default
+    # language, LocaleMiddleware activates English on every unprefixed URL, so a French feed
+    # needs its prefix too.
+    urlpatterns += i18n_patterns(*site_routes, prefix_default_language=False)
+else:
+    urlpatterns += site_routes

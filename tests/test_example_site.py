@@ -8,6 +8,7 @@ site: the suite's own settings stay those of ``tests.settings``.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import re
 import urllib.error
 import urllib.parse
@@ -201,3 +202,98 @@ def test_demo_admin_can_log_in(demo_site: DemoSite) -> None:
         assert response.status == 200
         assert urllib.parse.urlsplit(response.url).path == "/admin/"
     assert "sessionid" in {cookie.name for cookie in cookies}
+
+
+# --- The multilingual demo (WAGTAIL_SERIES_DEMO_LANGUAGES=en,fr) ------------------------------
+
+FR_PART_1 = "/fr/souvenirs/la-rose-magnetique/"
+FR_PART_2 = "/fr/souvenirs/boule-puante/"
+
+PUBLISH_FRENCH_STINK_BOMB = """
+from wagtail_series.models import SeriesPart
+page = SeriesPart.objects.get(slug="boule-puante", locale__language_code="fr")
+page.get_latest_revision().publish()
+print("published", SeriesPart.objects.get(pk=page.pk).live)
+"""
+
+
+@pytest.fixture(scope="module")
+def french_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    tmp = tmp_path_factory.mktemp("example_site_fr")
+    port, base_url, env = sqlite_site(tmp, WAGTAIL_SERIES_DEMO_LANGUAGES="en,fr")
+    manage(env, "migrate", "--noinput")
+    outputs = [manage(env, "load_demo"), manage(env, "load_demo")]
+    counts = last_json_line(manage(env, "shell", "-c", COUNTS_SCRIPT))
+    with runserver(env, port, tmp / "runserver.log"):
+        yield DemoSite(base_url=base_url, env=env, load_demo_outputs=outputs, counts=counts)
+
+
+def test_french_load_demo_is_idempotent(french_demo_site: DemoSite) -> None:
+    first, second = french_demo_site.load_demo_outputs
+    assert "part 'La Rose magnétique': translated, published and moved first" in first
+    assert f"http://127.0.0.1:{urllib.parse.urlsplit(french_demo_site.base_url).port}" in first
+    assert FR_PART_1 in first
+    second_actions = [line for line in second.splitlines() if line.startswith("  - ")]
+    # The English run's 7, then the French locale, home page, series and three parts.
+    assert len(second_actions) == 13
+    assert all("already" in line and "left as it is" in line for line in second_actions)
+    counts = french_demo_site.counts
+    assert (counts["home_pages"], counts["series"], counts["parts"]) == (2, 2, 6)
+    assert counts["part_slugs"] == [
+        "magnetic-rose",
+        "stink-bomb",
+        "cannon-fodder",
+        "la-rose-magnetique",
+        "boule-puante",
+        "chair-a-canon",
+    ]
+    assert sorted(counts["live_parts"]) == ["la-rose-magnetique", "magnetic-rose"]
+
+
+def test_french_pages_api_and_links(french_demo_site: DemoSite) -> None:
+    site = french_demo_site
+    status, html = fetch(site, "/fr/")
+    assert status == 200
+    soup = BeautifulSoup(html, "html.parser")
+    assert [a["href"] for a in soup.select(".series-list a")] == ["/fr/souvenirs/"]
+
+    status, html = fetch(site, FR_PART_1)
+    assert status == 200
+    soup = BeautifulSoup(html, "html.parser")
+    # The package's French catalog, with the French series' own part label.
+    assert text_of(soup.select_one(".series-part-label")) == "Partie 1 sur 3 de Souvenirs"
+    assert list(toc_entries(soup)) == ["La Rose magnétique", "Boule puante", "Chair à canon"]
+    links = body_links(soup)
+    for title in ("Boule puante", "Chair à canon"):
+        assert links[title]["class"] == ["series-forthcoming-link"]
+        assert not links[title].has_attr("href")
+    assert "Magnetic Rose" not in html and "Stink Bomb" not in html
+
+    status, body = fetch(site, "/api/v2/series/?locale=fr")
+    assert status == 200
+    assert [item["title"] for item in json.loads(body)["items"]] == ["Souvenirs"]
+
+    # The site-wide feed under /fr/ (i18n_patterns) and the French series' own feed.
+    for path in ("/fr/series/feed/", "/fr/souvenirs/feed/"):
+        status, feed = fetch(site, path)
+        assert status == 200, path
+        assert "<language>fr</language>" in feed and "La Rose magnétique" in feed, path
+        assert "Magnetic Rose" not in feed, path
+
+    assert fetch(site, FR_PART_2)[0] == 404
+    output = manage(site.env, "shell", "-c", PUBLISH_FRENCH_STINK_BOMB)
+    assert "published True" in output
+
+    soup = BeautifulSoup(fetch(site, FR_PART_1)[1], "html.parser")
+    assert body_links(soup)["Boule puante"].get("href") == FR_PART_2
+    assert body_links(soup)["Chair à canon"]["class"] == ["series-forthcoming-link"]
+    assert fetch(site, FR_PART_2)[0] == 200
+
+    # The English Part 2 is still a draft: only the French links turned into links.
+    soup = BeautifulSoup(fetch(site, PART_1)[1], "html.parser")
+    assert text_of(soup.select_one(".series-part-label")) == "Part 1 of 3 in Memories"
+    links = body_links(soup)
+    assert links["Stink Bomb"]["class"] == ["series-forthcoming-link"]
+    assert not links["Stink Bomb"].has_attr("href")
+    assert toc_entries(soup)["Stink Bomb"].select("a[href]") == []
+    assert fetch(site, PART_2)[0] == 404

@@ -7,6 +7,11 @@ Creates the home page (replacing Wagtail's "Welcome" page as the default site's 
 Safe to re-run: it creates only what is missing and never changes what already exists, so edits
 made in the admin (and a changed admin password) survive. Everything happens in one transaction.
 
+When Wagtail's i18n is on with a French content language (``WAGTAIL_SERIES_DEMO_LANGUAGES=en,fr``
+in the settings), it also creates the French locale and French translations of the home page and
+of "Memories" ("Souvenirs"), made with ``copy_for_translation`` as an editor's "Translate" would,
+in the same states as the English pages.
+
 ``--extra-parts N`` also creates a generated series, "Big series", with N parts (every fourth
 announced as forthcoming, the others published), for fuzzing and benchmarking the API. Its parts
 are written as rows (not through revisions) so that hundreds take seconds; re-running adds only
@@ -25,7 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from example_site.home.models import HomePage
 from wagtail_series.models import SeriesPage, SeriesPart
@@ -155,6 +160,86 @@ def magnetic_rose_body(stink_bomb: Page | None, cannon_fodder: Page | None) -> s
     )
 
 
+# The French translation (WAGTAIL_SERIES_DEMO_LANGUAGES=en,fr), keyed by the English slug.
+FRENCH = "fr"
+FRENCH_HOME = {
+    "title": "Démo de wagtail-series",
+    "slug": "accueil",
+    "intro": (
+        "<p>Voici le site d'exemple de <b>wagtail-series</b>. Une série est une suite ordonnée "
+        "de parties ; une partie pas encore publiée peut être annoncée comme <i>à venir</i>, et "
+        "les liens vers elle deviennent de vrais liens d'eux-mêmes dès sa publication.</p>"
+    ),
+}
+FRENCH_SERIES = {
+    "title": "Souvenirs",
+    "slug": "souvenirs",
+    "part_label": "Partie",
+    "description": (
+        "<p><i>Memories</i> (1995) est un film à sketches tiré de trois nouvelles de "
+        "Katsuhiro Otomo, chacun réalisé par un autre réalisateur et une autre équipe : une "
+        "histoire de fantômes dans l'espace, une comédie catastrophe et la journée minutieuse "
+        "d'une ville qui vit pour faire tonner ses canons.</p>"
+        "<p>Cette série les regarde un par un, dans l'ordre du film.</p>"
+    ),
+}
+FRENCH_PARTS: dict[str, dict[str, str]] = {
+    "stink-bomb": {
+        "title": "Boule puante",
+        "slug": "boule-puante",
+        "forthcoming_teaser": (
+            "Un jeune chercheur prend le mauvais cachet contre son rhume, et l'armée découvre "
+            "ce que peut faire le mauvais cachet."
+        ),
+        "intro": "Le deuxième court métrage joue une catastrophe en comédie des erreurs.",
+    },
+    "cannon-fodder": {
+        "title": "Chair à canon",
+        "slug": "chair-a-canon",
+        "forthcoming_teaser": (
+            "Une journée ordinaire dans une ville qui ne vit que pour charger, viser et tirer."
+        ),
+        "intro": "Le dernier court métrage, réalisé par Otomo lui-même, est le plus sombre.",
+    },
+    "magnetic-rose": {
+        "title": "La Rose magnétique",
+        "slug": "la-rose-magnetique",
+        "intro": (
+            "Le film s'ouvre sur son court métrage le plus long et le plus obsédant : une équipe "
+            "de récupérateurs répond à un appel de détresse et entre dans les souvenirs d'une "
+            "autre."
+        ),
+    },
+}
+
+
+def french_magnetic_rose_body(stink_bomb: Page, cannon_fodder: Page) -> str:
+    return json.dumps(
+        [
+            paragraph(
+                "<p>Une petite équipe de récupérateurs de l'espace rentre chez elle quand un "
+                "signal de détresse l'attire dans un cimetière d'épaves. En son centre flotte une "
+                "station qui abrite un manoir somptueux et lentement pourrissant, celui d'une "
+                "cantatrice disparue depuis longtemps.</p>"
+            ),
+            heading("Une maison faite de souvenirs"),
+            paragraph(
+                "<p>Plus les deux hommes avancent dans la station, moins ils peuvent se fier à ce "
+                "qu'ils voient : les pièces rejouent le passé de la cantatrice tel qu'elle l'avait "
+                "rêvé. Les pièges sont le deuil et la nostalgie, pas des monstres.</p>"
+            ),
+            heading("La suite"),
+            paragraph(
+                "<p>Ensuite, le film change complètement de ton. "
+                f"{page_link(stink_bomb, 'Boule puante')} fait d'un accident de laboratoire une "
+                f"comédie frénétique, et {page_link(cannon_fodder, 'Chair à canon')} clôt le "
+                "film sur une journée dans une ville fortifiée en guerre. Ces deux parties sont en "
+                "route : les liens ci-dessus fonctionneront dès leur publication.</p>"
+            ),
+        ]
+    )
+
+
 BIG_SERIES = {"slug": "big-series", "title": "Big series"}
 # Every FORTHCOMING_EVERY-th generated part is announced but not published.
 FORTHCOMING_EVERY = 4
@@ -188,10 +273,11 @@ class Command(BaseCommand):
             home = self.ensure_home_page()
             self.ensure_site_address()
             series = self.ensure_series(home)
-            self.ensure_parts(series)
+            parts = self.ensure_parts(series)
+            french = self.ensure_french(home, series, parts) if self.wants_french() else None
             big_series = self.ensure_big_series(home, extra_parts) if extra_parts else None
             self.ensure_admin_user()
-        self.print_summary(home, series, big_series)
+        self.print_summary(home, series, big_series, french)
 
     def note(self, message: str) -> None:
         self.actions.append(message)
@@ -339,6 +425,78 @@ class Command(BaseCommand):
             self.note(f"part {MAGNETIC_ROSE['title']!r}: created, published and moved first")
         return parts
 
+    # --- The French translation --------------------------------------------------------
+
+    def wants_french(self) -> bool:
+        content_languages = getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", [])
+        return getattr(settings, "WAGTAIL_I18N_ENABLED", False) and any(
+            code == FRENCH for code, _ in content_languages
+        )
+
+    def translate(self, page: Page, locale: Locale, fields: dict[str, Any]) -> tuple[Page, bool]:
+        """``page``'s translation into ``locale``, as ``copy_for_translation`` makes it with
+        ``fields`` set on it and saved as a revision (a draft), and whether it was created now.
+        An existing translation is returned as it is."""
+        existing = page.get_translation_or_none(locale)
+        if existing is not None:
+            return existing.specific, False
+        translation = page.specific.copy_for_translation(locale)
+        for name, value in fields.items():
+            setattr(translation, name, value)
+        # The row too, not only the revision: a draft's row holds its latest content.
+        translation.save()
+        translation.save_revision()
+        return reload(translation), True
+
+    def ensure_french(
+        self, home: HomePage, series: SeriesPage, parts: dict[str, SeriesPart]
+    ) -> SeriesPage:
+        locale, created = Locale.objects.get_or_create(language_code=FRENCH)
+        self.note(f"locale {FRENCH!r}: {'created' if created else 'already exists, left as it is'}")
+
+        french_home, created = self.translate(home, locale, FRENCH_HOME)
+        if created:
+            french_home.get_latest_revision().publish()
+            self.note("French home page: translated and published")
+        else:
+            self.note("French home page: already exists, left as it is")
+
+        french_series, created = self.translate(series, locale, FRENCH_SERIES)
+        if created:
+            french_series.get_latest_revision().publish()
+            self.note(f"series {FRENCH_SERIES['title']!r}: translated and published")
+        else:
+            self.note(f"series {FRENCH_SERIES['title']!r}: already exists, left as it is")
+
+        # As in English: the announced drafts first, so that Part 1 can link to them.
+        french_parts: dict[str, Page] = {}
+        for slug in ("stink-bomb", "cannon-fodder"):
+            spec = FRENCH_PARTS[slug]
+            french_parts[slug], created = self.translate(parts[slug], locale, spec)
+            state = (
+                "translated as an announced draft" if created else "already exists, left as it is"
+            )
+            self.note(f"part {spec['title']!r}: {state}")
+
+        spec = FRENCH_PARTS["magnetic-rose"]
+        rose, created = self.translate(
+            parts["magnetic-rose"],
+            locale,
+            {
+                **spec,
+                "body": french_magnetic_rose_body(
+                    french_parts["stink-bomb"], french_parts["cannon-fodder"]
+                ),
+            },
+        )
+        if created:
+            rose.get_latest_revision().publish()
+            reload(rose).move(reload(french_series), pos="first-child")
+            self.note(f"part {spec['title']!r}: translated, published and moved first")
+        else:
+            self.note(f"part {spec['title']!r}: already exists, left as it is")
+        return reload(french_series)
+
     # --- The generated series ------------------------------------------------------------
 
     def ensure_big_series(self, home: HomePage, count: int) -> SeriesPage:
@@ -414,7 +572,13 @@ class Command(BaseCommand):
 
     # --- Summary -------------------------------------------------------------------------
 
-    def print_summary(self, home: Page, series: Page, big_series: Page | None = None) -> None:
+    def print_summary(
+        self,
+        home: Page,
+        series: Page,
+        big_series: Page | None = None,
+        french_series: Page | None = None,
+    ) -> None:
         if self.verbosity < 1:
             return
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
@@ -427,6 +591,20 @@ class Command(BaseCommand):
         for part in SeriesPart.objects.child_of(series).order_by("path"):
             state = "published" if part.live else "draft, announced as coming soon"
             rows.append((part.title, url(part), f"({state})"))
+        if french_series is not None:
+            french_home = french_series.get_parent()
+            rows.append(("French home page", url(french_home), ""))
+            rows.append((french_series.title, url(french_series), "(French series)"))
+            for part in SeriesPart.objects.child_of(french_series).order_by("path"):
+                state = "published" if part.live else "draft, announced as coming soon"
+                rows.append((part.title, url(part), f"({state})"))
+            rows.append(
+                (
+                    "API (French)",
+                    f"{base}/api/v2/series/?locale={FRENCH}",
+                    f"(feed: {url(french_series)}feed/)",
+                )
+            )
         if big_series is not None:
             parts = SeriesPart.objects.child_of(big_series)
             published = parts.filter(live=True).count()
