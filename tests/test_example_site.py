@@ -97,7 +97,12 @@ def toc_entries(soup: BeautifulSoup) -> dict[str, Tag]:
 
 
 def body_links(soup: BeautifulSoup) -> dict[str, Tag]:
-    return {text_of(a): a for a in soup.select(".series-part__body a")}
+    """The body's links by their visible text (without the screen-reader-only "(coming soon)")."""
+    links = {}
+    for a in soup.select(".series-part__body a"):
+        hidden = " ".join(text_of(span) for span in a.select(".series-visually-hidden"))
+        links[text_of(a).removeprefix(hidden).strip()] = a
+    return links
 
 
 def test_load_demo_is_idempotent(demo_site: DemoSite) -> None:

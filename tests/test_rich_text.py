@@ -27,7 +27,8 @@ def test_link_to_forthcoming_part_has_no_href_until_published(series):
     html = f"<p>Next: {page_link(stink, 'Stink Bomb')}.</p>"
     assert expand_db_html(html) == (
         '<p>Next: <a class="series-forthcoming-link" data-series-forthcoming="true" '
-        'title="Coming soon">Stink Bomb</a>.</p>'
+        'title="Coming soon"><span class="series-visually-hidden">(coming soon) </span>'
+        "Stink Bomb</a>.</p>"
     )
     publish(stink)
     assert expand_db_html(html) == '<p>Next: <a href="/memories/stink-bomb/">Stink Bomb</a>.</p>'
@@ -72,7 +73,8 @@ def test_forthcoming_links_in_streamfield_and_rich_text_field_bodies(home, serie
     response = client.get(blog.url)
     assert (
         b'<a class="series-forthcoming-link" data-series-forthcoming="true" title="Coming soon">'
-        b"the next one</a>" in response.content
+        b'<span class="series-visually-hidden">(coming soon) </span>the next one</a>'
+        in response.content
     )
     publish(stink)
     response = client.get(blog.url)

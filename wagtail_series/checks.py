@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.utils.functional import Promise
 from django_tasks import task_backends
 
 from .conf import DEFAULTS, DEPRECATED_NAMES, SETTING_NAME, TOC_WINDOW_KEYS
@@ -34,7 +35,8 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
         if name in value and not _same_type(value[name], default):
             errors.append(
                 Error(
-                    f"{SETTING_NAME}[{name!r}] must be a {type(default).__name__}, "
+                    f"{SETTING_NAME}[{name!r}] must be a "
+                    f"{type(default).__name__ if default is not None else 'str'}, "
                     f"not {type(value[name]).__name__}.",
                     id="wagtail_series.E003",
                 )
@@ -66,7 +68,14 @@ def check_series_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
 
 # Settings whose value may be None as well as of their default's type.
 _MAY_BE_NONE = frozenset(
-    ["CACHE_ALIAS", "API_VALIDATOR_CACHE", "CACHE_TAG_HEADER", "TOC_WINDOW", "SERIES_PAGE_SIZE"]
+    [
+        "CACHE_ALIAS",
+        "API_VALIDATOR_CACHE",
+        "CACHE_TAG_HEADER",
+        "TOC_WINDOW",
+        "SERIES_PAGE_SIZE",
+        "OVERDUE_LABEL",
+    ]
 )
 
 
@@ -75,6 +84,9 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _same_type(value: Any, default: Any) -> bool:
+    if default is None:
+        # OVERDUE_LABEL: a string, or a lazy translation (gettext_lazy) of one.
+        return isinstance(value, str | Promise)
     if isinstance(default, float):
         # A whole number of seconds is fine where seconds may be fractional.
         return type(value) in (int, float)

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 SETTING_NAME = "WAGTAIL_SERIES"
 
@@ -78,6 +79,10 @@ DEFAULTS: dict[str, Any] = {
     # The most entries the series page's table of contents shows at once; beyond it the table is
     # paginated (?page=2). None: one page, however long the series.
     "SERIES_PAGE_SIZE": 200,
+    # What a forthcoming part whose expected date has passed reads instead of "coming soon,
+    # expected <date>" (SeriesEntry.is_overdue): a string (or a lazy translation). None: the
+    # built-in, translated "delayed".
+    "OVERDUE_LABEL": None,
 }
 
 # The keys of TOC_WINDOW.
@@ -92,6 +97,12 @@ def toc_window_setting(window: dict[str, int] | None = None) -> dict[str, int] |
     if window is None and configured is None:
         return None
     return {**DEFAULTS["TOC_WINDOW"], **(configured or {}), **(window or {})}
+
+
+def overdue_label() -> str:
+    """What an overdue forthcoming part reads: ``OVERDUE_LABEL``, or "delayed" translated."""
+    label = series_settings.OVERDUE_LABEL
+    return str(label) if label is not None else _("delayed")
 
 
 # Old names still accepted, each for the setting that replaced it (the new name wins if both are

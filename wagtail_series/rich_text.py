@@ -34,10 +34,14 @@ _IN_READER_LOCALE = "_series_in_reader_locale"
 
 def forthcoming_link_tag() -> str:
     """The opening tag for a link to a part that is not published yet (no href)."""
-    # The title tells pointer and screen-reader users why the text is not a link.
+    # The title is only a hover tooltip, which keyboard, touch and most screen-reader users never
+    # get; the visually hidden text, read before the link text, says it to everyone else
+    # (series.css hides it; a site without that stylesheet shows it, which is no harm).
     return format_html(
-        '<a class="series-forthcoming-link" data-series-forthcoming="true" title="{}">',
+        '<a class="series-forthcoming-link" data-series-forthcoming="true" title="{}">'
+        '<span class="series-visually-hidden">{} </span>',
         _("Coming soon"),
+        _("(coming soon)"),
     )
 
 

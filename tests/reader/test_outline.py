@@ -481,3 +481,35 @@ def test_reader_and_editor_outlines_number_alike(series):
     assert [(e.page_id, e.label, e.title) for e in readers.entries] == [
         (e.page_id, e.label, e.reader_title) for e in editors.entries if e.position is not None
     ]
+
+
+def test_a_forthcoming_part_past_its_expected_date_is_overdue(series, settings):
+    today = timezone.localdate()
+    add_part(series, "Live")
+    add_part(series, "Late", state="draft", expected_date=today - dt.timedelta(days=1))
+    add_part(series, "Today", state="draft", expected_date=today)
+    add_part(series, "Undated", state="draft")
+    outline = reader.get_series_outline(series)
+    assert [e.is_overdue for e in outline.entries] == [False, True, False, False]
+
+
+def test_overdue_follows_the_current_time_zone(series, settings):
+    # Late on the 10th in UTC is already the 11th in Tokyo: a part expected on the 10th is late
+    # there and not yet here.
+    from unittest import mock
+
+    settings.TIME_ZONE = "UTC"
+    add_part(series, "Tenth", state="draft", expected_date=dt.date(2030, 1, 10))
+    entry = reader.get_series_outline(series).entries[0]
+    instant = dt.datetime(2030, 1, 10, 20, 0, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=instant):
+        assert not entry.is_overdue
+        with timezone.override("Asia/Tokyo"):
+            assert entry.is_overdue
+
+
+def test_first_published_is_where_reading_starts(series):
+    add_part(series, "Prologue", state="draft")
+    first = add_part(series, "First")
+    add_part(series, "Second")
+    assert reader.get_series_outline(series).first_published.page_id == first.pk

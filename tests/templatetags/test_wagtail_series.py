@@ -143,3 +143,88 @@ def test_includes_can_be_overridden_by_the_host_site(memories_pages, settings):
     ]
     html = render("{% series_part_label %}", page=memories_pages["rose"])
     assert html.strip() == '<p class="overridden">Part 1 / 3</p>'
+
+
+# --- Issue 14, readers: dates, "delayed", "start reading" ---------------------------------------
+
+
+def overdue_series(home):
+    """A series with one published part, one overdue and one still expected."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    series = make_series(home, "Late")
+    one = add_part(series, "One")
+    today = timezone.localdate()
+    add_part(series, "Two", state="draft", expected_date=today - dt.timedelta(days=3))
+    add_part(series, "Three", state="draft", expected_date=today)
+    return series, reload(one)
+
+
+def test_toc_says_delayed_for_an_overdue_part_not_a_past_date(home):
+    series, one = overdue_series(home)
+    soup = BeautifulSoup(render("{% series_toc %}", page=series), "html.parser")
+    one_li, two, three = soup.find_all("li")
+    assert two.find(class_="series-toc__badge--overdue").text == "delayed"
+    assert "coming soon" not in two.text and "expected" not in two.text
+    assert two.find("time") is None
+    # Expected today is not late yet.
+    assert "coming soon" in three.text and three.find("time") is not None
+
+
+def test_overdue_wording_is_a_setting(home, settings):
+    settings.WAGTAIL_SERIES = {"OVERDUE_LABEL": "running late"}
+    series, one = overdue_series(home)
+    soup = BeautifulSoup(render("{% series_toc %}", page=series), "html.parser")
+    assert soup.find(class_="series-toc__badge--overdue").text == "running late"
+    assert render("{% series_overdue_label %}") == "running late"
+
+
+def test_overdue_wording_is_translated(home):
+    from django.utils import translation
+
+    series, one = overdue_series(home)
+    with translation.override("fr"):
+        soup = BeautifulSoup(render("{% series_toc %}", page=series), "html.parser")
+    assert soup.find(class_="series-toc__badge--overdue").text == "en retard"
+
+
+def test_part_nav_says_delayed_for_an_overdue_next_part(home):
+    series, one = overdue_series(home)
+    soup = BeautifulSoup(render("{% series_part_nav %}", page=one), "html.parser")
+    assert "Next: Part 2: Two (delayed)" in " ".join(soup.text.split())
+    assert soup.find("time") is None
+
+
+def test_toc_shows_the_first_published_date_of_published_parts(home):
+    series, one = overdue_series(home)
+    soup = BeautifulSoup(render("{% series_toc %}", page=series), "html.parser")
+    one_li, two, three = soup.find_all("li")
+    time = one_li.find("time", class_="series-toc__date")
+    assert time["datetime"] == one.first_published_at.isoformat()
+    assert time.text == format(one.first_published_at)
+    assert two.find(class_="series-toc__date") is None
+
+
+def format(value) -> str:
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+def test_series_page_start_reading_links_the_first_published_part(client, home):
+    series = make_series(home, "Start")
+    add_part(series, "Prologue", state="draft")  # forthcoming: not where reading starts
+    first = add_part(series, "First")
+    add_part(series, "Second")
+    soup = BeautifulSoup(client.get(series.url).content, "html.parser")
+    link = soup.find("a", class_="series__start-link")
+    assert link.text == "Start reading" and link["href"] == first.url
+
+
+def test_series_page_has_no_start_reading_without_a_published_part(client, home):
+    series = make_series(home, "Soon")
+    add_part(series, "Prologue", state="draft")
+    soup = BeautifulSoup(client.get(series.url).content, "html.parser")
+    assert soup.find(class_="series__start") is None

@@ -63,6 +63,17 @@ class SeriesEntry:
         return self.status is EntryStatus.FORTHCOMING
 
     @property
+    def is_overdue(self) -> bool:
+        """Forthcoming, and its expected date (its scheduled go-live date if scheduled) is before
+        today, in the current time zone (``TIME_ZONE`` unless activated otherwise): readers see
+        it as delayed rather than expected on a past date."""
+        return (
+            self.is_forthcoming
+            and self.expected_date is not None
+            and self.expected_date < timezone.localdate()
+        )
+
+    @property
     def is_gap(self) -> bool:
         """False: an entry, not a ``Gap`` in a table-of-contents window (``toc_window``)."""
         return False
@@ -134,6 +145,11 @@ class SeriesOutline(_SeriesFacts):
     @property
     def published_count(self) -> int:
         return len(self.published)
+
+    @property
+    def first_published(self) -> SeriesEntry | None:
+        """The first published entry in series order: where a reader starts reading."""
+        return next((e for e in self.entries if e.is_published), None)
 
     @property
     def forthcoming_count(self) -> int:

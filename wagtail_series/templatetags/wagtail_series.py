@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from wagtail.models import Page
 
 from .. import reader, structured_data
-from ..conf import series_settings, toc_window_setting
+from ..conf import overdue_label, series_settings, toc_window_setting
 from ..models import SeriesPage
 
 register = template.Library()
@@ -106,6 +106,7 @@ def _toc(context: template.Context, page: Page | None, window: Window) -> dict[s
         "windowed": any(item.is_gap for item in items),
         "toc_page": toc_page,
         "current_page_id": current_page_id,
+        "overdue_label": overdue_label(),
         "request": request,
     }
 
@@ -130,7 +131,18 @@ def series_part_label(context: template.Context, page: Page | None = None) -> di
 @register.inclusion_tag("wagtail_series/includes/part_nav.html", takes_context=True)
 def series_part_nav(context: template.Context, page: Page | None = None) -> dict[str, Any]:
     """``{% series_part_nav [page] %}``: previous and next parts."""
-    return {"position": get_series_position(context, page), "request": context.get("request")}
+    return {
+        "position": get_series_position(context, page),
+        "overdue_label": overdue_label(),
+        "request": context.get("request"),
+    }
+
+
+@register.simple_tag
+def series_overdue_label() -> str:
+    """``{% series_overdue_label %}``: what an overdue part (``entry.is_overdue``) reads,
+    "delayed" or ``OVERDUE_LABEL``, for a template of your own."""
+    return overdue_label()
 
 
 @register.inclusion_tag("wagtail_series/includes/head.html", takes_context=True)
