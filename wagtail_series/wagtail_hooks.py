@@ -60,4 +60,8 @@ def add_forthcoming_parts_panel(request, panels):
 
 @hooks.register("insert_global_admin_css")
 def series_admin_css():
-    return format_html('<link rel="stylesheet" href="{}">', static("wagtail_series/admin.css"))
+    return format_html(
+        '<link rel="stylesheet" href="{}"><link rel="stylesheet" href="{}">',
+        static("wagtail_series/admin.css"),
+        static("wagtail_series/narrow.css"),
+    )

@@ -5,7 +5,7 @@ The Series index itself is the modeladmin area (see ``modeladmin``).
 
 from django.urls import path
 
-from .views.parts import AddForthcomingPartView
+from .views.parts import AddForthcomingPartView, AnnouncePartsView
 from .views.planner import ForthcomingPartsReportView
 
 app_name = "wagtail_series_admin"
@@ -25,5 +25,10 @@ urlpatterns = [
         "<int:series_id>/add-forthcoming-part/",
         AddForthcomingPartView.as_view(),
         name="add_forthcoming_part",
+    ),
+    path(
+        "<int:series_id>/announce-parts/",
+        AnnouncePartsView.as_view(),
+        name="announce_parts",
     ),
 ]

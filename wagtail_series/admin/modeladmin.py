@@ -191,6 +191,15 @@ class SeriesButtonHelper(PageButtonHelper):
                     "title": _("Announce a new part of %(series)s") % {"series": obj.title},
                 }
             )
+            announce_url = reverse("wagtail_series_admin:announce_parts", args=[obj.pk])
+            buttons.append(
+                {
+                    "url": f"{announce_url}?{urlencode({'next': self.request.get_full_path()})}",
+                    "label": _("Announce several parts"),
+                    "classname": classnames,
+                    "title": _("Announce several new parts of %(series)s") % {"series": obj.title},
+                }
+            )
         if "view_live" not in exclude and obj.live:
             url = obj.get_url(self.request)
             if url:

@@ -1,11 +1,13 @@
-"""The Series area's "Add forthcoming part" action: an announced draft part in one small form."""
+"""The Series area's "Add forthcoming part" action (an announced draft part in one small form) and
+"Announce several parts" (one row per part, all created at once)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -13,16 +15,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ... import reader
+from ... import propagation, reader
 from ...models import SeriesPage
 from ..actions import create_forthcoming_part
-from ..forms import ForthcomingPartForm
+from ..forms import (
+    ANNOUNCE_EXTRA_ROWS,
+    AnnouncedPartFormSet,
+    BaseAnnouncedPartFormSet,
+    ForthcomingPartForm,
+    PartTypeForm,
+)
 from ..permissions import can_add_part, creatable_part_models
 
 
@@ -99,8 +107,16 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
             cancel_url=self.return_url,
             action_url=self.request.get_full_path(),
             media=context["form"].media,
+            announce_url=self.announce_url,
         )
         return context
+
+    @cached_property
+    def announce_url(self) -> str:
+        """ "Announce several parts" of this series, returning where this form returns."""
+        url = reverse("wagtail_series_admin:announce_parts", args=[self.series.pk])
+        next_url = get_valid_next_url_from_request(self.request)
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
     def form_valid(self, form: ForthcomingPartForm) -> HttpResponse:
         data = form.cleaned_data
@@ -133,5 +149,120 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
                 self.request,
                 _("The expected date, %(date)s, is in the past: the part is listed as overdue.")
                 % {"date": formats.date_format(data["expected_date"], "DATE_FORMAT")},
+            )
+        if ADD_ANOTHER in self.request.POST:
+            # "Save and add another": an empty form for the same series, keeping ``?next=``.
+            return redirect(self.request.get_full_path())
+        return redirect(self.return_url)
+
+
+ADD_ANOTHER = "add-another"
+"""The name of the "Save and add another" button."""
+ADD_ROWS = "add-rows"
+"""The name of the "Add rows" button of "Announce several parts" (no JavaScript needed)."""
+
+
+class AnnouncePartsView(AddForthcomingPartView):
+    """Announce several parts of one series at once: one row per part, created in order at the
+    end of the series, in one transaction and one propagation batch (one purge, one webhook).
+
+    The same permission checks as "Add forthcoming part".
+    """
+
+    template_name = "wagtail_series/admin/announce_parts.html"
+    page_title = gettext_lazy("Announce several parts")
+
+    def get_form(self, form_class: Any = None) -> Any:
+        data = self.request.POST.copy() if self.request.method == "POST" else None
+        if data is not None and ADD_ROWS in data:
+            key = f"{AnnouncedPartFormSet().prefix}-TOTAL_FORMS"
+            try:
+                total = int(data.get(key, 0))
+            except ValueError:
+                total = 0
+            data[key] = str(min(max(total, 0) + ANNOUNCE_EXTRA_ROWS, AnnouncedPartFormSet.max_num))
+        return AnnouncedPartFormSet(data)
+
+    @cached_property
+    def type_form(self) -> PartTypeForm:
+        data = self.request.POST if self.request.method == "POST" else None
+        return PartTypeForm(data, part_models=self.part_models)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        formset = context["form"]
+        context.update(
+            formset=formset,
+            type_form=self.type_form,
+            adding_rows=ADD_ROWS in self.request.POST,
+            add_one_url=self.add_one_url,
+            media=formset.media,
+        )
+        return context
+
+    @cached_property
+    def add_one_url(self) -> str:
+        url = reverse("wagtail_series_admin:add_forthcoming_part", args=[self.series.pk])
+        next_url = get_valid_next_url_from_request(self.request)
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        formset = self.get_form()
+        if ADD_ROWS in request.POST:
+            return self.render_to_response(self.get_context_data(form=formset))
+        if formset.is_valid() and self.type_form.is_valid():
+            return self.form_valid(formset)
+        return self.form_invalid(formset)
+
+    def form_valid(self, form: BaseAnnouncedPartFormSet) -> HttpResponse:  # type: ignore[override]
+        rows = form.filled_forms
+        model = self.type_form.part_model
+        series = self.series
+        parts = []
+        try:
+            with propagation.batch(), transaction.atomic():
+                for row in rows:
+                    data = row.cleaned_data
+                    series.refresh_from_db()  # the tree's child count changed
+                    parts.append(
+                        create_forthcoming_part(
+                            series,
+                            title=data["title"],
+                            teaser=data["teaser"],
+                            expected_date=data["expected_date"],
+                            model=model,
+                            user=self.request.user,
+                            request=self.request,
+                        )
+                    )
+        except IntegrityError:
+            form._non_form_errors = form.error_class(  # type: ignore[attr-defined]
+                [_("Another page was added to this series at the same time. Please try again.")],
+                error_class="nonform",
+            )
+            return self.form_invalid(form)
+        titles = ", ".join(f"“{part.title}”" for part in parts)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d forthcoming part added to “%(series)s”: %(titles)s. "
+                "It is announced, not published.",
+                "%(count)d forthcoming parts added to “%(series)s”: %(titles)s. "
+                "They are announced, not published.",
+                len(parts),
+            )
+            % {"count": len(parts), "series": series.title, "titles": titles},
+        )
+        past = [row for row in rows if row.expected_date_is_past]
+        if past:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)d part has an expected date in the past: it is listed as overdue.",
+                    "%(count)d parts have an expected date in the past: they are listed as "
+                    "overdue.",
+                    len(past),
+                )
+                % {"count": len(past)},
             )
         return redirect(self.return_url)

@@ -75,6 +75,8 @@ class ForthcomingPartsReportView(ReportView):
     index_url_name = "wagtail_series_admin:forthcoming_parts"
     index_results_url_name = "wagtail_series_admin:forthcoming_parts_results"
     filterset_class = ForthcomingPartsFilterSet
+    # Wagtail's, with the table in a container that scrolls sideways on a phone.
+    results_template_name = "wagtail_series/admin/reports/forthcoming_parts_results.html"
     permission_policy = page_permission_policy
     any_permission_required = sorted(SERIES_ADMIN_ACTIONS)
     paginate_by = 50
