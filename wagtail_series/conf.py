@@ -78,7 +78,14 @@ DEFAULTS: dict[str, Any] = {
     # The most entries the series page's table of contents shows at once; beyond it the table is
     # paginated (?page=2). None: one page, however long the series.
     "SERIES_PAGE_SIZE": 200,
+    # Publishing or scheduling a part with no content yet (see SeriesPartMixin.has_content) from
+    # the page editor: "confirm" asks the editor to tick "Publish without content" first, "error"
+    # refuses it, "allow" lets it through silently.
+    "EMPTY_PART_PUBLISH": "confirm",
 }
+
+# The values of EMPTY_PART_PUBLISH.
+EMPTY_PART_PUBLISH_CHOICES = ("confirm", "error", "allow")
 
 # The keys of TOC_WINDOW.
 TOC_WINDOW_KEYS = ("first", "around", "last", "forthcoming")
