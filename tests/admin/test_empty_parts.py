@@ -74,7 +74,11 @@ def test_a_part_with_content_publishes_without_a_word(admin_client, series):
 def test_a_body_counts_as_content(admin_client, series):
     stink = part(series, "Stink Bomb")
     stink.body = [("paragraph", "<p>Sneezes.</p>")]
+    stink.save()  # as the editor's "Save draft" does for a page that isn't live
     stink.save_revision()
+    # The panels read the draft's body too.
+    soup = BeautifulSoup(admin_client.get(edit_url(series)).content, "html.parser")
+    assert soup.select("[data-series-contents] [data-series-no-content]") == []
     assert form_errors(publish(admin_client, stink)) == {}
     assert reload(stink).live
 
