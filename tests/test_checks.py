@@ -18,6 +18,8 @@ def test_valid_settings_pass(settings):
         assert ids({"CACHE_TAG_HEADER": header}, settings) == []
     for window in ({"first": 0, "around": 5}, {}, None):
         assert ids({"TOC_WINDOW": window}, settings) == []
+    for mode in ("confirm", "error", "allow"):
+        assert ids({"EMPTY_PART_PUBLISH": mode}, settings) == []
     for size in (1, 500, None):
         assert ids({"SERIES_PAGE_SIZE": size}, settings) == []
 
@@ -59,6 +61,8 @@ def test_valid_settings_pass(settings):
         ({"CACHE_TAG_HEADER": ""}, ["wagtail_series.E005"]),
         ({"TOC_WINDOW": 3}, ["wagtail_series.E003"]),
         ({"TOC_WINDOW": {"middle": 2}}, ["wagtail_series.E005"]),
+        ({"EMPTY_PART_PUBLISH": "warn"}, ["wagtail_series.E005"]),
+        ({"EMPTY_PART_PUBLISH": True}, ["wagtail_series.E003"]),
         ({"TOC_WINDOW": {"around": -1}}, ["wagtail_series.E005"]),
         ({"TOC_WINDOW": {"around": "2"}}, ["wagtail_series.E005"]),
         ({"TOC_WINDOW": {"last": True}}, ["wagtail_series.E005"]),

@@ -10,7 +10,13 @@ from django.core.checks import Error, Tags, Warning, register
 from django.utils.functional import Promise
 from django_tasks import task_backends
 
-from .conf import DEFAULTS, DEPRECATED_NAMES, SETTING_NAME, TOC_WINDOW_KEYS
+from .conf import (
+    DEFAULTS,
+    DEPRECATED_NAMES,
+    EMPTY_PART_PUBLISH_CHOICES,
+    SETTING_NAME,
+    TOC_WINDOW_KEYS,
+)
 from .models import get_part_models
 
 
@@ -108,6 +114,16 @@ def _reader_errors(value: dict[str, Any]) -> list[Error]:
                 + f" to whole numbers, 0 or more, not {window!r}.",
                 hint='For example {"first": 3, "around": 2, "last": 1, "forthcoming": 2}; '
                 "None lists every part on every part page.",
+                id="wagtail_series.E005",
+            )
+        )
+    empty_publish = value.get("EMPTY_PART_PUBLISH")
+    if isinstance(empty_publish, str) and empty_publish not in EMPTY_PART_PUBLISH_CHOICES:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['EMPTY_PART_PUBLISH'] must be one of "
+                + ", ".join(repr(c) for c in EMPTY_PART_PUBLISH_CHOICES)
+                + f", not {empty_publish!r}.",
                 id="wagtail_series.E005",
             )
         )

@@ -83,7 +83,14 @@ DEFAULTS: dict[str, Any] = {
     # expected <date>" (SeriesEntry.is_overdue): a string (or a lazy translation). None: the
     # built-in, translated "delayed".
     "OVERDUE_LABEL": None,
+    # Publishing or scheduling a part with no content yet (see SeriesPartMixin.has_content) from
+    # the page editor: "confirm" asks the editor to tick "Publish without content" first, "error"
+    # refuses it, "allow" lets it through silently.
+    "EMPTY_PART_PUBLISH": "confirm",
 }
+
+# The values of EMPTY_PART_PUBLISH.
+EMPTY_PART_PUBLISH_CHOICES = ("confirm", "error", "allow")
 
 # The keys of TOC_WINDOW.
 TOC_WINDOW_KEYS = ("first", "around", "last", "forthcoming")

@@ -320,6 +320,11 @@ def test_editor_story(story_site: StorySite, browser: Any) -> None:
         shots.take(page, "09-forthcoming-parts-report.png")
         page.get_by_role("link", name=PART_2, exact=True).click()
         press_footer_action(page, "action-publish")
+        # Part 2 is only an announcement so far: going live empty takes a confirmation.
+        warning = page.locator("[data-series-part-publish]")
+        expect(warning).to_contain_text("This part has no content yet")
+        warning.get_by_label("Publish without content").check()
+        press_footer_action(page, "action-publish")
         expect_message(page, f"Page '{PART_2}' has been published")
 
         # The reader reloads Part 1: the TOC entry and the mention are links now.

@@ -150,6 +150,9 @@ def edit_form(page: Page, action: str | None = None, **changes: Any) -> dict:
         "expire_at": "",
         "comments-TOTAL_FORMS": 0,
         "comments-INITIAL_FORMS": 0,
+        # The parts here are announcements with no content: publishing them takes the
+        # confirmation (tests/admin/test_empty_parts.py tests it; here it is about propagation).
+        "publish_empty": "on",
         **changes,
     }
     if not values["announce_forthcoming"]:

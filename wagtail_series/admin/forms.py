@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.widgets import AdminDateInput
+
+from ..conf import series_settings
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -44,6 +47,80 @@ class SeriesPageForm(WagtailAdminPageForm):
                     % {"count": existing},
                 )
         return cleaned_data
+
+
+class SeriesPartForm(WagtailAdminPageForm):
+    """The editor's form of a part page (``SeriesPartMixin.base_form_class``): publishing or
+    scheduling a part with no content yet (``has_content()``) needs a confirmation, or is refused,
+    or goes through, as ``EMPTY_PART_PUBLISH`` says. Saving a draft never does.
+
+    A form error, so it lives here rather than in the model's ``clean()``: scheduled publishing,
+    workflows and bulk actions publish saved revisions without a form, and must not be stopped.
+    The error sits on the ``publish_empty`` confirmation field, which ``SeriesPartPublishPanel``
+    shows only then.
+    """
+
+    publish_empty = forms.BooleanField(
+        label=_("Publish without content"),
+        required=False,
+        help_text=_(
+            "Tick to publish (or schedule) this part although it has no content yet: readers "
+            "will find an empty page where the announcement was."
+        ),
+    )
+
+    @property
+    def empty_part_publish(self) -> str:
+        """The ``EMPTY_PART_PUBLISH`` setting: "confirm", "error" or "allow"."""
+        return series_settings.EMPTY_PART_PUBLISH
+
+    @property
+    def publishing(self) -> bool:
+        """Whether the editor asked to publish (or schedule, with a go-live date) this page."""
+        return self.is_bound and bool(self.data.get("action-publish"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        mode = self.empty_part_publish
+        if mode == "allow" or not self.publishing or self._has_content(cleaned_data):
+            return cleaned_data
+        go_live_at = cleaned_data.get("go_live_at")
+        scheduled = go_live_at is not None and go_live_at > timezone.now()
+        if mode == "error":
+            message = (
+                _("This part has no content yet: add its content before scheduling it.")
+                if scheduled
+                else _("This part has no content yet: add its content before publishing it.")
+            )
+            self.add_error("publish_empty", message)
+        elif not cleaned_data.get("publish_empty"):
+            message = (
+                _(
+                    "This part has no content yet: when it goes live, readers will find an empty "
+                    "page where the announcement was. Add its content, or tick “Publish without "
+                    "content” and schedule it again."
+                )
+                if scheduled
+                else _(
+                    "This part has no content yet: readers will find an empty page where the "
+                    "announcement was. Add its content, or tick “Publish without content” and "
+                    "publish it again."
+                )
+            )
+            self.add_error("publish_empty", message)
+        return cleaned_data
+
+    def _has_content(self, cleaned_data: dict[str, Any]) -> bool:
+        """``has_content()`` of the page as this form would save it."""
+        page = self.instance
+        if not hasattr(page, "has_content"):
+            return True
+        # A copy with the submitted content: the form updates the instance only after clean().
+        page = copy.copy(page)
+        for name in page.CONTENT_FIELDS:
+            if name in cleaned_data:
+                setattr(page, name, cleaned_data[name])
+        return page.has_content()
 
 
 class ForthcomingPartForm(forms.Form):

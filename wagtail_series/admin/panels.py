@@ -51,3 +51,31 @@ class SeriesPartContextPanel(Panel):
             context = super().get_context_data(parent_context)
             context["request"] = self.request
             return context
+
+
+class SeriesPartPublishPanel(Panel):
+    """The confirmation asked before a part with no content goes live (``SeriesPartForm``).
+
+    Shown only when the form asks for it: after an attempt to publish such a part, or with the
+    confirmation ticked. Renders nothing for a form without the ``publish_empty`` field.
+    """
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_series/admin/panels/part_publish.html"
+
+        @property
+        def field(self) -> Any:
+            if self.form is None or "publish_empty" not in self.form.fields:
+                return None
+            return self.form["publish_empty"]
+
+        def is_shown(self) -> bool:
+            field = self.field
+            return field is not None and bool(field.errors or field.value())
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            context = super().get_context_data(parent_context)
+            context["field"] = self.field
+            # With EMPTY_PART_PUBLISH "error" there is nothing to tick: only the error shows.
+            context["confirmable"] = getattr(self.form, "empty_part_publish", None) == "confirm"
+            return context

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.models import get_page_models
 from wagtail.search import index
 
 from .. import surface_hooks
-from ..admin.panels import SeriesPartContextPanel
+from ..admin.forms import SeriesPartForm
+from ..admin.panels import SeriesPartContextPanel, SeriesPartPublishPanel
 from ..api_fields import SeriesInfoField, StreamFieldHTMLField
 from ..compat import get_page_model
 from ..frontend_cache.tags import add_cache_tags, cache_tag_header, series_tag
@@ -62,7 +64,14 @@ class SeriesPartMixin(models.Model):
         ),
     )
 
+    # The editor's form: asks for a confirmation before a part with no content goes live (see
+    # ``has_content`` and the EMPTY_PART_PUBLISH setting). A page type with a form of its own
+    # subclasses ``wagtail_series.admin.forms.SeriesPartForm`` to keep that.
+    base_form_class = SeriesPartForm
+
     series_panels = [
+        # Shown only when publishing a part with no content needs a confirmation.
+        SeriesPartPublishPanel(),
         # Read-only: the series, the position and what readers see of the part.
         SeriesPartContextPanel(),
         MultiFieldPanel(
@@ -86,6 +95,10 @@ class SeriesPartMixin(models.Model):
 
     # The columns ``get_series_summary`` reads. The reader loads them, in bulk, for live parts only.
     SUMMARY_FIELDS: tuple[str, ...] = ("forthcoming_teaser",)
+
+    # The columns ``has_content`` reads: the part's own content, as opposed to its announcement.
+    # Empty (the default): wagtail-series can't tell, and takes every part to have content.
+    CONTENT_FIELDS: tuple[str, ...] = ()
 
     if TYPE_CHECKING:
         # Columns of the page model every part type also subclasses (see ``get_part_models``),
@@ -119,6 +132,29 @@ class SeriesPartMixin(models.Model):
         page type (``SeriesPart`` uses its intro). The default is the forthcoming teaser.
         """
         return self.forthcoming_teaser
+
+    def has_content(self) -> bool:
+        """Whether this part has any content of its own yet (not counting its announcement).
+
+        A part with none gets a confirmation before it is published (``EMPTY_PART_PUBLISH``) and
+        shows "no content yet" in the editor's panels. The default: any field named in
+        ``CONTENT_FIELDS`` is filled in (text that isn't only spaces, a StreamField with a
+        block, any other value that is truthy); True when ``CONTENT_FIELDS`` is empty. Override
+        it, with ``CONTENT_FIELDS`` naming the columns it reads, for another rule.
+        """
+        if not self.CONTENT_FIELDS:
+            return True
+        return any(_is_filled(getattr(self, name)) for name in self.CONTENT_FIELDS)
+
+
+def _is_filled(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, StreamValue):
+        return len(value) > 0
+    if value is None:
+        return False
+    return bool(value)
 
 
 # Wagtail's PageManager has no type information, so the Django plugin cannot resolve `objects`
@@ -160,6 +196,7 @@ class SeriesPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
     template = "wagtail_series/series_part.html"
 
     SUMMARY_FIELDS = ("intro", "forthcoming_teaser")
+    CONTENT_FIELDS = ("intro", "body")
 
     class Meta:
         verbose_name = _("series part")

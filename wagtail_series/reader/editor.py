@@ -56,7 +56,7 @@ def get_editor_outlines(
         return {}
     now = now or timezone.now()
     today = timezone.localdate(now)
-    pages_by_series = _part_pages_many(series_list)
+    pages_by_series = _part_pages_many(series_list, content_fields=True)
     # With no request, every restriction counts as failed: exactly the restricted pages.
     verdicts = _restriction_verdicts_many(series_list, None)
     outlines = {}
@@ -110,6 +110,7 @@ def _editor_entry(
         position=part.position,
         label=part.label,
         teaser=page.forthcoming_teaser,
+        has_content=page.has_content(),
         expected_date=page.expected_date,
         scheduled_at=scheduled_at,
         overdue=overdue,

@@ -164,13 +164,19 @@ def _part_pages_many(
     *,
     whole_live_rows: bool = False,
     defer_streamfields: bool = False,
+    content_fields: bool = False,
 ) -> dict[int, list[SeriesPartMixin]]:
     """The part pages of several series at once: still one query per part type.
 
     Each is loaded with ``_PART_FIELDS`` only; with ``whole_live_rows``, a live part is loaded
     with all its fields too (as ``get_entry_pages`` loads it) and marked ``_WHOLE``, where the
-    part type loads plainly. A part that isn't live never gets more than ``_PART_FIELDS``.
+    part type loads plainly. A part that isn't live never gets more than ``_PART_FIELDS``, except
+    with ``content_fields`` (for the editor only, never for readers): every part then also has its
+    type's ``CONTENT_FIELDS`` (its latest draft's, for a part that isn't live), so that
+    ``has_content()`` reads no more.
     """
+    if content_fields and whole_live_rows:
+        raise ValueError("content_fields and whole_live_rows don't go together.")
     pages: dict[int, list[SeriesPartMixin]] = {series.pk: [] for series in series_list}
     if not series_list:
         return pages
@@ -192,7 +198,8 @@ def _part_pages_many(
                 model, queryset, whole_fields, annotations, not_live_fields=_PART_FIELDS
             )
         else:
-            loaded = _load_pages(model, queryset, _PART_FIELDS, annotations)
+            extra = model.CONTENT_FIELDS if content_fields else ()
+            loaded = _load_pages(model, queryset, _PART_FIELDS, annotations, extra_fields=extra)
         for page in loaded:
             pages[series_by_path[page.path[: -Page.steplen]]].append(page)
     for series_pages in pages.values():
@@ -270,6 +277,7 @@ def _load_pages(
     annotations: Sequence[str] = (),
     *,
     not_live_fields: Sequence[str] | None = None,
+    extra_fields: Sequence[str] = (),
 ) -> list[Page]:
     """The pages of ``queryset`` with only ``fields`` loaded, as ``.only(*fields)`` gives them.
 
@@ -282,16 +290,19 @@ def _load_pages(
 
     With ``not_live_fields`` (plain loading only), a row that isn't live keeps only those fields
     and the annotations: the rest of its row is its draft. The others are marked ``_WHOLE``.
+
+    ``extra_fields`` are loaded too, whatever their descriptors (not with ``not_live_fields``):
+    ``values()`` hands them over as ``Model.from_db`` would, a StreamField as a lazy StreamValue.
     """
     if not _loads_plainly(model, tuple(fields)):  # type: ignore[arg-type]  # mypy#11470
         if not_live_fields is not None:
             # .only() can't trim rows: it would load the drafts of parts that aren't live.
             raise ValueError(f"{model.__name__} pages can't be loaded with trimmed rows.")
-        return list(queryset.only(*fields))
+        return list(queryset.only(*fields, *extra_fields))
     db = queryset.db
     kept = None if not_live_fields is None else (*not_live_fields, *annotations)
     pages = []
-    for row in queryset.values(*fields, *annotations):
+    for row in queryset.values(*fields, *extra_fields, *annotations):
         if kept is not None:
             if row["live"]:
                 row[_WHOLE] = True

@@ -273,6 +273,8 @@ class EditorEntry:
     label: str | None
     """E.g. "Part 2"; None when ``position`` is None."""
     teaser: str
+    has_content: bool
+    """``has_content()`` of the page: of its latest draft while not live, as published once live."""
     expected_date: date | None
     """The expected date the editor entered."""
     scheduled_at: datetime | None
