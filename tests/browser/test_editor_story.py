@@ -304,7 +304,9 @@ def test_editor_story(story_site: StorySite, browser: Any) -> None:
         for title in (PART_2, PART_3):
             assert "series-toc__entry--forthcoming" in toc[title].get_attribute("class")
             assert toc[title].locator("a[href]").count() == 0, f"{title} must not be linked"
-            expect(toc[title]).to_contain_text("coming soon")
+        expect(toc[PART_2]).to_contain_text("coming soon")
+        # Part 3's expected date has passed: readers are told it is delayed, not a past date.
+        expect(toc[PART_3]).to_contain_text("delayed")
         mention = body_link(reader, PART_2)
         expect(mention).to_have_count(1)
         assert mention.get_attribute("href") is None
