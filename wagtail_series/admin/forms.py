@@ -123,7 +123,43 @@ class SeriesPartForm(WagtailAdminPageForm):
         return page.has_content()
 
 
-class ForthcomingPartForm(forms.Form):
+class PartTypeForm(forms.Form):
+    """The page type of the parts to create, offered as a choice only when there are several.
+
+    ``part_models``: the part page types the user may create under the series (see
+    ``permissions.creatable_part_models``). Used on its own by "Announce several parts", and as
+    the base of "Add forthcoming part".
+    """
+
+    def __init__(self, *args: Any, part_models: Sequence[type[Page]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.part_models = {model._meta.label_lower: model for model in part_models}
+        if len(self.part_models) > 1:
+            self.fields["page_type"] = forms.ChoiceField(
+                label=_("Page type"),
+                choices=[
+                    (label, capfirst(model.get_verbose_name()))
+                    for label, model in self.part_models.items()
+                ],
+                # The ready-made part type, when the series allows it.
+                initial="wagtail_series.seriespart",
+            )
+
+    @property
+    def part_model(self) -> type[Page]:
+        """The page type to create (after validation)."""
+        if "page_type" in self.fields:
+            return self.part_models[self.cleaned_data["page_type"]]
+        return next(iter(self.part_models.values()))
+
+
+def expected_date_is_past(form: forms.Form) -> bool:
+    """Whether a form's expected date is before today: allowed, but the part is overdue at once."""
+    expected = form.cleaned_data.get("expected_date")
+    return expected is not None and expected < timezone.localdate()
+
+
+class ForthcomingPartForm(PartTypeForm):
     """The "Add forthcoming part" form of the Series area: one announced draft part, in one step.
 
     ``part_models``: the part page types the user may create under the series (see
@@ -151,32 +187,10 @@ class ForthcomingPartForm(forms.Form):
         help_text=_("Optional: when readers can expect this part."),
     )
 
-    def __init__(self, *args: Any, part_models: Sequence[type[Page]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.part_models = {model._meta.label_lower: model for model in part_models}
-        if len(self.part_models) > 1:
-            self.fields["page_type"] = forms.ChoiceField(
-                label=_("Page type"),
-                choices=[
-                    (label, capfirst(model.get_verbose_name()))
-                    for label, model in self.part_models.items()
-                ],
-                # The ready-made part type, when the series allows it.
-                initial="wagtail_series.seriespart",
-            )
-
-    @property
-    def part_model(self) -> type[Page]:
-        """The page type to create (after validation)."""
-        if "page_type" in self.fields:
-            return self.part_models[self.cleaned_data["page_type"]]
-        return next(iter(self.part_models.values()))
-
     @property
     def expected_date_is_past(self) -> bool:
         """True when the expected date is before today: allowed, but the part is overdue at once."""
-        expected = self.cleaned_data.get("expected_date")
-        return expected is not None and expected < timezone.localdate()
+        return expected_date_is_past(self)
 
 
 class AnnouncedPartForm(forms.Form):
@@ -200,8 +214,7 @@ class AnnouncedPartForm(forms.Form):
 
     @property
     def expected_date_is_past(self) -> bool:
-        expected = self.cleaned_data.get("expected_date")
-        return expected is not None and expected < timezone.localdate()
+        return expected_date_is_past(self)
 
 
 class BaseAnnouncedPartFormSet(forms.BaseFormSet):
@@ -230,26 +243,3 @@ AnnouncedPartFormSet = forms.formset_factory(
     max_num=50,
     validate_max=True,
 )
-
-
-class PartTypeForm(forms.Form):
-    """The page type of the parts "Announce several parts" creates, when there is a choice."""
-
-    def __init__(self, *args: Any, part_models: Sequence[type[Page]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.part_models = {model._meta.label_lower: model for model in part_models}
-        if len(self.part_models) > 1:
-            self.fields["page_type"] = forms.ChoiceField(
-                label=_("Page type"),
-                choices=[
-                    (label, capfirst(model.get_verbose_name()))
-                    for label, model in self.part_models.items()
-                ],
-                initial="wagtail_series.seriespart",
-            )
-
-    @property
-    def part_model(self) -> type[Page]:
-        if "page_type" in self.fields:
-            return self.part_models[self.cleaned_data["page_type"]]
-        return next(iter(self.part_models.values()))
