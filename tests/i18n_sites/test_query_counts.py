@@ -4,6 +4,7 @@ surface: the part page, the series page, REST detail and listing, GraphQL and it
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -60,6 +61,9 @@ def counts(i18n, home, client):
         assert response.json()["locale"] == "fr"
         seen["REST listing"], response = queries(client, "/api/v2/series/?locale=fr")
         seen["feed"], _ = queries(client, series.url + "feed/")
+        if not apps.is_installed("wagtail_series.contrib.grapple"):  # a swapped page model
+            measured[parts] = seen
+            continue
         seen["GraphQL"], data = graphql(
             client,
             f"{{ series(id: {series.pk}) {{ title locale parts {{ title }} }} }}",
