@@ -27,7 +27,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from . import propagation, reader
 from .compat import get_page_model
-from .models import SeriesPage, SeriesPartMixin, get_part_models
+from .models import LinkedPart, SeriesPage, SeriesPartMixin, get_part_models
 from .propagation import listing
 
 if TYPE_CHECKING:
@@ -51,8 +51,20 @@ def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
         page=_subject(instance),
         listing_change="unchanged",
     )
+    _linked_page_changed(instance, affected, "published" if instance.live else "scheduled")
     if instance.live:
         _links_changed(instance, affected)
+
+
+def _linked_page_changed(page: Any, affected: set[int], event: str) -> None:
+    # The series that link the page (LinkedPart) show it as a part too: any page type. Their
+    # listing date reads its date (recomputed: the row save above wasn't one of theirs).
+    propagation.series_changed(
+        propagation.series_ids_linked_to(page) - affected,
+        event=event,
+        page=page,
+        linked_page=True,
+    )
 
 
 def _links_changed(page: Any, affected: set[int]) -> None:
@@ -73,6 +85,7 @@ def on_page_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
         page=_subject(instance),
         previous=propagation.previous_urls(instance) if propagation.propagation_enabled() else None,
     )
+    _linked_page_changed(instance, affected, "unpublished")
     _links_changed(instance, affected)
 
 
@@ -125,6 +138,9 @@ def on_series_page_saved(sender: Any, instance: Any, raw: bool = False, **kwargs
         listing_change: reader.DateChange = "unchanged"
     elif isinstance(instance, SeriesPage):
         # Recomputed, and set on the instance: its row may have come from an old revision.
+        listing_change = "any"
+    elif isinstance(instance, LinkedPart):
+        # What counts is its target's date, which no field of its own says.
         listing_change = "any"
     elif update_fields is not None:
         # Some of the fields compared were left out of the row: the instance isn't the row.
@@ -208,7 +224,10 @@ def on_series_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def on_page_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Reordering children in the explorer is a move within the same parent.
-    affected = propagation.series_ids_under(instance)
+    # With the series linking it or a page below it: their URLs changed.
+    affected = propagation.series_ids_under(instance) | propagation.series_ids_linking_under(
+        instance
+    )
     for parent in (kwargs.get("parent_page_before"), kwargs.get("parent_page_after")):
         if parent is not None and parent.specific_class is SeriesPage:
             affected.add(parent.pk)
@@ -220,6 +239,11 @@ def on_page_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
 def on_page_slug_changed(sender: Any, instance: Any, instance_before: Any, **kwargs: Any) -> None:
     # Sent once the slug change is committed; the publish that made it is reported on its own.
     propagation.url_changed(instance, instance_before.url_path)
+    # The series linking a page below it (its own publish covers its own): their URLs changed.
+    below = propagation.series_ids_linking_under(instance) - propagation.series_ids_linked_to(
+        instance
+    )
+    propagation.series_changed(below, event="updated")
 
 
 _PREVIOUS = "_wagtail_series_previous"

@@ -4,12 +4,14 @@
 series page is one of its parts, in the page tree's order. ``SeriesPart`` is a ready-made part.
 """
 
+from .linked import LinkedPart
 from .parts import SeriesPart, SeriesPartMixin, get_part_models
 from .series import SeriesPage, SeriesPageTag, SeriesStatus
 from .versions import SeriesVersion
 from .webhooks import WebhookDelivery
 
 __all__ = [
+    "LinkedPart",
     "SeriesPage",
     "SeriesPageTag",
     "SeriesPart",

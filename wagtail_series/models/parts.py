@@ -100,6 +100,10 @@ class SeriesPartMixin(models.Model):
     # Empty (the default): wagtail-series can't tell, and takes every part to have content.
     CONTENT_FIELDS: tuple[str, ...] = ()
 
+    # Columns of its own the reader loads with a live part's announcement (``LinkedPart``: its
+    # target). Never read from a part that is not live: its row holds its draft.
+    READER_FIELDS: tuple[str, ...] = ()
+
     if TYPE_CHECKING:
         # Columns of the page model every part type also subclasses (see ``get_part_models``),
         # declared for the type checker only: it sees this mixin as a plain abstract model.

@@ -42,6 +42,8 @@ from ..conf import series_settings
 from ..models import SeriesPage, SeriesPartMixin
 from ..models.versions import ALL_SERIES
 from ..reader import DateChange
+from ..reader.linked import series_linking
+from ..reader.memo import remember
 from . import listing, tasks
 from .change import PROPAGATED_EVENTS, Change, ChangeSet, Move, Previous
 from .urls import api_urls, page_url, series_urls
@@ -59,6 +61,8 @@ __all__ = [
     "series_changed",
     "series_ids_for_page",
     "series_ids_for_path",
+    "series_ids_linked_to",
+    "series_ids_linking_under",
     "series_ids_linking_to",
     "series_ids_under",
     "url_changed",
@@ -75,13 +79,15 @@ def series_changed(
     previous: Previous | None = None,
     listing_change: DateChange = "any",
     published_next: bool = False,
+    linked_page: bool = False,
 ) -> None:
     """Record that what readers see of ``series_ids`` changed (``event`` says why).
 
     ``page`` is the page the event is about (a part, a series or an ancestor), ``previous`` the
     URLs it had before the change, ``listing_change`` what it can do to the listings' stored
     date (``reader.latest_part_date_change``; "any" recomputes it), ``published_next`` that a
-    ``page_published`` for ``page`` follows (its row going live). Versions bump now, in the
+    ``page_published`` for ``page`` follows (its row going live), ``linked_page`` that ``page``, of
+any type, is a part of these series through a linked part (webhooks name it). Versions bump now, in the
     caller's transaction; the frontend cache and webhooks follow once it commits (for
     ``PROPAGATED_EVENTS`` only).
     """
@@ -123,7 +129,11 @@ def series_changed(
             series_ids=frozenset(ids - {ALL_SERIES}),
             event=event,
             # Webhooks name the part; a series page or a page above it is no part.
-            page_id=page.pk if isinstance(page, SeriesPartMixin) else None,
+            page_id=(
+                page.pk
+                if page is not None and (linked_page or isinstance(page, SeriesPartMixin))
+                else None
+            ),
             previous=previous or Previous(),
         )
         transaction.on_commit(lambda: _committed(change), robust=True)
@@ -237,12 +247,35 @@ def series_ids_for_page(page: Page) -> set[int]:
 
 
 def series_ids_for_path(path: str) -> set[int]:
-    """The series whose parts or URLs depend on the page at ``path``: at, below or just above it."""
+    """The series whose parts or URLs depend on the page at ``path``: at, below or just above it,
+    or linking a page at or below it (``LinkedPart``). One query."""
     return set(
         SeriesPage.objects.filter(
-            Q(path__startswith=path) | Q(path=path[: -SeriesPage.steplen])
+            Q(path__startswith=path)
+            | Q(path=path[: -SeriesPage.steplen])
+            | series_linking((), whole_tree=path)
         ).values_list("pk", flat=True)
     )
+
+
+def series_ids_linked_to(page: Page) -> set[int]:
+    """The series in which a live linked part (``LinkedPart``) points at ``page``: the reverse
+    lookup, one query (once per batch) whatever the number of series."""
+    if page.pk is None:
+        return set()
+
+    def lookup() -> set[int]:
+        ids = SeriesPage.objects.filter(series_linking([page.pk])).values_list("pk", flat=True)
+        return set(ids)
+
+    return remember(_batch_memo(), ("linked_to", page.pk), lookup)
+
+
+def series_ids_linking_under(page: Page) -> set[int]:
+    """The series with a live linked part pointing at ``page`` or a page below it (their URLs
+    and view restrictions derive from it). One query."""
+    ids = SeriesPage.objects.filter(series_linking((), whole_tree=page.path))
+    return set(ids.values_list("pk", flat=True))
 
 
 def series_ids_linking_to(page: Page) -> set[int]:

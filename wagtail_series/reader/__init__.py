@@ -13,6 +13,12 @@ package; none of them re-derives these rules. The rules:
   only to requests that pass the restriction; otherwise it is invisible and takes no number.
 - Positions count the visible entries only, so numbering always follows what the reader sees.
 - A series that is not live has no readers: its parts show no series chrome.
+- A *linked part* (``LinkedPart``, under the series like any part) points at a page living
+  anywhere: while it is live and its target is a live page the request may open, the entry is
+  that page (its title, URL and dates). A target the request may not open hides the entry.
+  Otherwise the linked part is a part that isn't live: forthcoming when announced (a
+  *placeholder*, while it points at no page). A page belongs to every series it is a part of or
+  linked in (``get_part_positions``); the series it sits under is its primary series.
 
 Everything is computed in a constant number of queries whatever the length of the series: one per
 part page type, one for view restrictions (plus one for group restrictions, if any apply).
@@ -26,6 +32,7 @@ Where each rule lives:
   above a part (``get_series_for_part`` / ``get_parent_series``).
 - ``loading``: which pages are a series' parts, and every query that reads them (the plain row
   loader and its ORM internals live only there).
+- ``linked``: linked parts' targets (``linked_targets``) and the series linking a page.
 - ``paths``: ``children_of``, the pages directly under many series as one SQL condition (for
   the parts and their view restrictions).
 - ``urls``: part and series URLs (the only use of private Wagtail URL API).
@@ -52,7 +59,9 @@ from .outline import (
     Gap,
     NumberedPart,
     forthcoming_part_ids,
+    get_page_series,
     get_part_position,
+    get_part_positions,
     get_part_series,
     get_position_in,
     get_series_outline,
@@ -147,4 +156,7 @@ __all__ = [
     "series_for_request",
     "series_in_scope",
     "site_feed_series",
+    # New with issue 13 (series beyond the page tree):
+    "get_page_series",
+    "get_part_positions",
 ]

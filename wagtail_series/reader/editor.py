@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from ..models import SeriesPage
+from ..compat import get_page_model
+from ..models import LinkedPart, SeriesPage, SeriesPartMixin
+from .linked import LinkedTargets, linked_targets
 from .loading import _part_pages_many
 from .outline import NumberedPart, number_entries
 from .types import EditorEntry, EditorOutline, PartState
@@ -59,13 +61,16 @@ def get_editor_outlines(
     pages_by_series = _part_pages_many(series_list, content_fields=True)
     # With no request, every restriction counts as failed: exactly the restricted pages.
     verdicts = _restriction_verdicts_many(series_list, None)
+    all_pages = [page for pages in pages_by_series.values() for page in pages]
+    linked = linked_targets(all_pages, None)
+    targets = _target_titles(all_pages)
     outlines = {}
     for series in series_list:
         series_public, restricted_parts = verdicts[series.pk]
         entries = tuple(
-            _editor_entry(part, part.page.path in restricted_parts, request, now, today)
+            _editor_entry(part, restricted_parts, linked, targets, request, now, today)
             for part in number_entries(
-                series, pages_by_series[series.pk], hidden_paths=restricted_parts
+                series, pages_by_series[series.pk], hidden_paths=restricted_parts, linked=linked
             )
         )
         outlines[series.pk] = EditorOutline(
@@ -74,18 +79,38 @@ def get_editor_outlines(
     return outlines
 
 
+def _target_titles(pages: list[SeriesPartMixin]) -> dict[int, tuple[str, bool]]:
+    """(title, live) of the page each linked part points at (its draft's title while it isn't
+    live: for editors), by page id. One query, none without linked parts."""
+    ids = {page.__dict__.get("target_id") for page in pages if isinstance(page, LinkedPart)}
+    ids.discard(None)
+    if not ids:
+        return {}
+    rows = get_page_model().objects.filter(pk__in=ids).values_list("pk", "title", "live")
+    return {pk: (title, live) for pk, title, live in rows}
+
+
 def _editor_entry(
     part: NumberedPart,
-    private: bool,
+    restricted_parts: set[str],
+    linked: LinkedTargets,
+    targets: dict[int, tuple[str, bool]],
     request: HttpRequest | None,
     now: datetime,
     today: date,
 ) -> EditorEntry:
-    page = part.page
+    link = part.linked_part
+    # The page the editor edits: a linked part, not its target.
+    page = link if link is not None else part.page
+    private = page.path in restricted_parts or (link is not None and link.pk in linked.hidden)
+    target_id = link.__dict__.get("target_id") if link is not None else None
+    target_title, target_live = targets.get(target_id, (None, False)) if target_id else (None, False)
+    # Shown as published: a live part, or a linked part shown as its target.
+    shown_live = part.published if link is not None else page.live
     scheduled_at = None if page.live else page._series_scheduled_at
     if private:
         state = PartState.PRIVATE
-    elif page.live:
+    elif shown_live:
         state = PartState.PUBLISHED
     elif scheduled_at is not None:
         state = PartState.SCHEDULED
@@ -93,7 +118,7 @@ def _editor_entry(
         state = PartState.FORTHCOMING
     else:
         state = PartState.HIDDEN_DRAFT
-    if page.live:
+    if shown_live:
         overdue = False
     elif scheduled_at is not None:
         overdue = scheduled_at <= now
@@ -114,7 +139,12 @@ def _editor_entry(
         expected_date=page.expected_date,
         scheduled_at=scheduled_at,
         overdue=overdue,
-        url=page_url(page, request) if page.live else None,
-        first_published_at=page.first_published_at,
-        last_published_at=page.last_published_at,
+        url=page_url(part.page, request) if shown_live else None,
+        # A linked part's are its target's, once shown as it.
+        first_published_at=(part.page if shown_live else page).first_published_at,
+        last_published_at=(part.page if shown_live else page).last_published_at,
+        linked=link is not None,
+        target_id=target_id,
+        target_title=target_title,
+        target_live=target_live,
     )

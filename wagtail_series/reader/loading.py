@@ -27,8 +27,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Revision, get_default_page_content_type
 
 from ..compat import get_page_model
-from ..models import SeriesPage, SeriesPartMixin, get_part_models
+from ..models import LinkedPart, SeriesPage, SeriesPartMixin, get_part_models
 from ..models.parts import part_content_type_ids
+from .linked import linked_part_rows, linked_targets
 from .paths import children_of
 from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
@@ -73,7 +74,7 @@ def get_entry_pages(
     """
     ids = {entry.page_id for entry in entries if entry.is_published}
     pages: dict[int, SeriesPartMixin] = {}
-    for model in get_part_models():
+    for model in _entry_models():
         if len(pages) == len(ids):
             break
         content_type = ContentType.objects.get_for_model(model)
@@ -81,7 +82,20 @@ def get_entry_pages(
         queryset = model.objects.filter(pk__in=missing, live=True, content_type=content_type)
         for page in _load_pages(model, queryset, _page_fields(model, defer_streamfields)):
             pages[page.pk] = page
+    missing = ids - set(pages)
+    if missing:
+        # Linked parts' targets, of any page type: one query, plus one per page type.
+        queryset = get_page_model().objects.filter(pk__in=missing, live=True)
+        if defer_streamfields:
+            queryset = queryset.defer_streamfields()
+        pages |= {page.pk: page for page in queryset.specific()}
     return pages
+
+
+def _entry_models() -> list[type[Page]]:
+    """The part types whose pages can be published entries: a linked part never is one (its
+    target is)."""
+    return [model for model in get_part_models() if not issubclass(model, LinkedPart)]
 
 
 def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:
@@ -94,7 +108,7 @@ def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:
     details: dict[int, PartDetails] = {}
     if not ids:
         return details
-    for model in get_part_models():
+    for model in _entry_models():
         content_type = ContentType.objects.get_for_model(model)
         pages = (
             model.objects.filter(pk__in=ids, live=True, content_type=content_type)
@@ -102,13 +116,28 @@ def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:
             .only("id", "live", "owner", *model.SUMMARY_FIELDS)
         )
         for page in pages:
-            owner = page.owner
-            details[page.pk] = PartDetails(
-                page_id=page.pk,
-                summary=page.get_series_summary() or "",
-                author=(owner.get_full_name() or "").strip() if owner is not None else "",
-            )
+            details[page.pk] = _details(page, page.get_series_summary())
+    missing = ids - set(details)
+    if missing:
+        # Linked parts' targets, of any page type: summarised by their search description.
+        targets = (
+            get_page_model()
+            .objects.filter(pk__in=missing, live=True)
+            .select_related("owner")
+            .only("id", "live", "owner", "search_description")
+        )
+        for page in targets:
+            details[page.pk] = _details(page, page.search_description)
     return details
+
+
+def _details(page: Page, summary: str | None) -> PartDetails:
+    owner = page.owner
+    return PartDetails(
+        page_id=page.pk,
+        summary=summary or "",
+        author=(owner.get_full_name() or "").strip() if owner is not None else "",
+    )
 
 
 def get_public_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[SeriesPartMixin]]:
@@ -120,13 +149,17 @@ def get_public_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[S
     """
     verdicts = _restriction_verdicts_many(series_list, None)
     pages = _part_pages_many(series_list)
+    targets = linked_targets([page for parts in pages.values() for page in parts], None)
     public: dict[int, list[SeriesPartMixin]] = {}
     for series in series_list:
         series_ok, failing_parts = verdicts[series.pk]
         public[series.pk] = [
-            page
+            # A linked part stands for its target, when anyone may open it.
+            targets.pages.get(page.pk, page)
             for page in pages[series.pk]
-            if series_ok and page.live and page.path not in failing_parts
+            if series_ok
+            and page.path not in failing_parts
+            and (page.pk in targets.pages or (page.live and not isinstance(page, LinkedPart)))
         ]
     return public
 
@@ -150,8 +183,23 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
         .order_by("path")
     )
     for page in pages:
-        parts[by_path[page.path[: -Page.steplen]]].append(page)
+        if not isinstance(page, LinkedPart):  # never served: its target is
+            parts[by_path[page.path[: -Page.steplen]]].append(page)
+    # The live targets of linked parts: they show the series too (two queries, when any).
+    links = linked_part_rows(series_list)
+    targets = _live_pages_deferred({target_id for _, target_id in links if target_id})
+    for path, target_id in links:
+        target = targets.get(target_id) if target_id else None
+        if target is not None:
+            parts[by_path[path[: -Page.steplen]]].append(target)
     return parts
+
+
+def _live_pages_deferred(ids: set[int]) -> dict[int, Page]:
+    if not ids:
+        return {}
+    pages = get_page_model().objects.filter(pk__in=ids, live=True).specific(defer=True)
+    return {page.pk: page for page in pages}
 
 
 def _part_pages(series: SeriesPage) -> list[SeriesPartMixin]:
@@ -199,7 +247,8 @@ def _part_pages_many(
             )
         else:
             extra = model.CONTENT_FIELDS if content_fields else ()
-            loaded = _load_pages(model, queryset, _PART_FIELDS, annotations, extra_fields=extra)
+            fields = (*_PART_FIELDS, *model.READER_FIELDS)
+            loaded = _load_pages(model, queryset, fields, annotations, extra_fields=extra)
         for page in loaded:
             pages[series_by_path[page.path[: -Page.steplen]]].append(page)
     for series_pages in pages.values():
@@ -228,9 +277,24 @@ def _part_summary_rows_many(series_list: Sequence[SeriesPage]) -> dict[int, list
         # the content type in the query, SQLite reads every part of the site through its index
         # instead of the series' path ranges.
         queryset = model.objects.filter(children).order_by()
-        for *row, row_content_type_id in queryset.values_list(*_SUMMARY_FIELDS, "content_type_id"):
+        if issubclass(model, LinkedPart):
+            values = queryset.values_list(*_SUMMARY_FIELDS, "content_type_id", *_TARGET_SUMMARY_FIELDS)
+            for path, live, announced, _, type_id, target_live, target_date, target_path in values:
+                if type_id != content_type_id:
+                    continue
+                if live and target_live:
+                    row: PartSummaryRow = (path, True, announced, target_date, target_path)
+                else:
+                    row = (path, False, announced, None, None)
+                rows[series_by_path[path[: -Page.steplen]]].append(row)
+            continue
+        for *values, row_content_type_id in queryset.values_list(
+            *_SUMMARY_FIELDS, "content_type_id"
+        ):
             if row_content_type_id == content_type_id:
-                rows[series_by_path[row[0][: -Page.steplen]]].append(tuple(row))
+                path, live, announced, first_published_at = values
+                row = (path, live, announced, first_published_at, None)
+                rows[series_by_path[path[: -Page.steplen]]].append(row)
     return rows
 
 

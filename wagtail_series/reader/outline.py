@@ -12,10 +12,12 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
-from ..models import SeriesPage, SeriesPartMixin
+from ..models import LinkedPart, SeriesPage, SeriesPartMixin
+from .linked import NO_LINKS, LinkedTargets, _under, linked_series, linked_targets
 from .loading import (
     _WHOLE,
     PartSummaryRow,
@@ -27,7 +29,12 @@ from .loading import (
 from .memo import request_memo
 from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline, SeriesSummary
 from .urls import page_url, site_root_url
-from .visibility import _restriction_verdicts, _restriction_verdicts_many, get_series_for_part
+from .visibility import (
+    _restriction_verdicts,
+    _restriction_verdicts_many,
+    failing_paths_above,
+    get_series_for_part,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -36,7 +43,9 @@ __all__ = [
     "Gap",
     "NumberedPart",
     "forthcoming_part_ids",
+    "get_page_series",
     "get_part_position",
+    "get_part_positions",
     "get_position_in",
     "get_series_outline",
     "get_series_outlines",
@@ -64,6 +73,9 @@ class NumberedPart:
     """The title readers see: the title once published, the forthcoming title (or title) before."""
     published: bool
     """Shown as published: live, or the part an editor previews (as it will be once published)."""
+    linked_part: LinkedPart | None = None
+    """The linked part this entry is, if it is one: ``page`` is then its target while shown as
+    published, the linked part itself otherwise."""
 
 
 def number_entries(
@@ -72,6 +84,7 @@ def number_entries(
     *,
     hidden_paths: AbstractSet[str] = frozenset(),
     previewing: Page | None = None,
+    linked: LinkedTargets = NO_LINKS,
 ) -> list[NumberedPart]:
     """Number the part ``pages`` of ``series`` (in tree order) as readers see them: every page,
     numbered or not.
@@ -79,14 +92,23 @@ def number_entries(
     A part takes the next number when readers see it: it is not under a restriction readers fail
     (its path is not in ``hidden_paths``) and it is live, announced as forthcoming, or the part
     ``previewing`` shows. Every other part takes no number, so numbering follows what readers see.
+
+    A linked part (``LinkedPart``) is its target for readers when ``linked`` resolved one (live,
+    and readers may open it): numbered as a live part, with the target's title. Its target
+    hidden by a restriction readers fail, it takes no number. Otherwise it is a part that isn't
+    live: forthcoming when announced.
     """
     numbered: list[NumberedPart] = []
     position = 0
     for page in pages:
-        previewed = previewing is not None and page.pk == previewing.pk
-        shown = previewing if previewing is not None and previewed else page
-        published = previewed or page.live
-        visible = _reader_sees(page.path, published, page.announce_forthcoming, hidden_paths)
+        is_link = isinstance(page, LinkedPart)
+        subject = linked.pages.get(page.pk, page) if is_link else page
+        previewed = previewing is not None and subject.pk == previewing.pk
+        shown = previewing if previewing is not None and previewed else subject
+        published = previewed or (subject is not page if is_link else page.live)
+        visible = not (is_link and page.pk in linked.hidden) and _reader_sees(
+            page.path, published, page.announce_forthcoming, hidden_paths
+        )
         if visible:
             position += 1
         numbered.append(
@@ -96,6 +118,7 @@ def number_entries(
                 label=f"{series.part_label} {position}" if visible else None,
                 title=shown.title if published else (page.forthcoming_title or page.title),
                 published=published,
+                linked_part=page if is_link else None,
             )
         )
     return numbered
@@ -165,8 +188,12 @@ def get_series_summaries(
     if missing:
         verdicts = _restriction_verdicts_many(missing, request)
         rows = _part_summary_rows_many(missing)
+        target_paths = [row[4] for series_rows in rows.values() for row in series_rows if row[4]]
+        failing_targets = failing_paths_above(target_paths, request)
         for series in missing:
-            summaries[series.pk] = _summarise(series, request, rows[series.pk], verdicts[series.pk])
+            summaries[series.pk] = _summarise(
+                series, request, rows[series.pk], verdicts[series.pk], failing_targets
+            )
     return {series.pk: summaries[series.pk] for series in series_list}
 
 
@@ -198,26 +225,49 @@ def get_series_outlines_with_pages(
 
 
 def get_part_position(page: Page, request: HttpRequest | None = None) -> PartPosition | None:
-    """Where ``page`` stands in its series for ``request``, or None when it shows no series chrome.
+    """Where ``page`` stands in its primary series for ``request``, or None when it shows no
+    series chrome: the first of ``get_part_positions``.
 
-    None when the page is not a part, is not under a live series, or is not a visible published
-    part (e.g. a draft served to an editor's preview is shown as it will be once published).
+    None when the page is in no live series, or is not a visible published part of any (e.g. a
+    draft served to an editor's preview is shown as it will be once published).
+    """
+    positions = get_part_positions(page, request)
+    return positions[0] if positions else None
+
+
+def get_part_positions(page: Page, request: HttpRequest | None = None) -> tuple[PartPosition, ...]:
+    """Where ``page`` stands in every series it is a visible published part of, for ``request``:
+    its primary series first (the series it sits under, if it is a part), then the series that
+    link it (``LinkedPart``), in tree order.
+
+    Memoised on the request. A constant number of queries: one to find the series that link the
+    page, and the outlines' (shared by all its series).
     """
     cache = request_memo(request)
     key = ("part", page.pk)
     if key in cache:
         return cache[key]
-    position = None
-    series = get_part_series(page, request)
-    if series is not None:
-        previewing = page if request is not None and getattr(request, "is_preview", False) else None
-        if previewing is not None:
-            outline = _build_outline(series, request, previewing=previewing)
-        else:
-            outline = get_series_outline(series, request)
-        position = _position_in(outline, page.pk)
-    cache[key] = position
-    return position
+    series_list = get_page_series(page, request)
+    previewing = page if request is not None and getattr(request, "is_preview", False) else None
+    if previewing is not None:
+        outlines = {s.pk: _build_outline(s, request, previewing=previewing) for s in series_list}
+    else:
+        outlines = get_series_outlines(series_list, request)
+    positions = []
+    for series in series_list:
+        position = _position_in(outlines[series.pk], page.pk)
+        if position is not None:
+            positions.append(position)
+    cache[key] = tuple(positions)
+    return cache[key]
+
+
+def get_page_series(page: Page, request: HttpRequest | None = None) -> list[SeriesPage]:
+    """The live series ``page`` belongs to: the one it sits under if it is a part (its primary
+    series), then those with a live linked part pointing at it, in tree order. Any page type."""
+    primary = get_part_series(page, request)
+    linked = [s for s in linked_series(page, request) if primary is None or s.pk != primary.pk]
+    return [primary, *linked] if primary is not None else linked
 
 
 def get_part_series(page: Page, request: HttpRequest | None = None) -> SeriesPage | None:
@@ -240,22 +290,41 @@ def get_position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None
 
 
 def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
-    """Ids of the given pages that are part pages of a series but not live.
+    """Ids of the given pages that readers see as forthcoming parts of a series: part pages under
+    a series that aren't live, pages that aren't live but a live linked part points at, and
+    linked parts whose target isn't live (a linked part's own URL leads to its target).
 
     Used by rich text: a link to such a page is rendered without an href until it is published.
-    At most one query, whatever the number of pages.
+    At most two queries, whatever the number of pages.
     """
+    pages = [p for p in pages if p is not None]
     candidates = {
         p.pk: p.path[: -Page.steplen]
         for p in pages
-        if p is not None and isinstance(p, SeriesPartMixin) and not p.live
+        if isinstance(p, SeriesPartMixin) and not isinstance(p, LinkedPart) and not p.live
     }
-    if not candidates:
-        return set()
-    series_paths = set(
-        SeriesPage.objects.filter(path__in=set(candidates.values())).values_list("path", flat=True)
-    )
-    return {pk for pk, parent_path in candidates.items() if parent_path in series_paths}
+    forthcoming: set[int] = set()
+    if candidates:
+        series_paths = set(
+            SeriesPage.objects.filter(path__in=set(candidates.values())).values_list(
+                "path", flat=True
+            )
+        )
+        forthcoming = {pk for pk, parent in candidates.items() if parent in series_paths}
+    drafts = {p.pk for p in pages if not p.live and p.pk not in candidates}
+    links = {p.pk for p in pages if isinstance(p, LinkedPart)}
+    if drafts or links:
+        rows = LinkedPart.objects.filter(
+            Q(target_id__in=drafts, live=True) | Q(pk__in=links, live=True, target__live=True)
+        ).values_list("pk", "target_id")
+        linked_to_live = set()
+        for link_id, target_id in rows:
+            if target_id in drafts:
+                forthcoming.add(target_id)
+            if link_id in links:
+                linked_to_live.add(link_id)
+        forthcoming |= links - linked_to_live
+    return forthcoming
 
 
 # --- Windows -------------------------------------------------------------------------------------
@@ -356,9 +425,14 @@ def _outlines_and_pages(
         part_pages = _part_pages_many(
             missing, whole_live_rows=with_pages, defer_streamfields=defer_streamfields
         )
+        linked = linked_targets([p for pages in part_pages.values() for p in pages], request)
         for series in missing:
             cache[("outline", series.pk)] = _build_outline(
-                series, request, part_pages=part_pages[series.pk], verdicts=verdicts[series.pk]
+                series,
+                request,
+                part_pages=part_pages[series.pk],
+                verdicts=verdicts[series.pk],
+                linked=linked,
             )
             whole_pages |= {
                 page.pk: page for page in part_pages[series.pk] if _WHOLE in page.__dict__
@@ -372,6 +446,7 @@ def _build_outline(
     previewing: Page | None = None,
     part_pages: list[SeriesPartMixin] | None = None,
     verdicts: tuple[bool, set[str]] | None = None,
+    linked: LinkedTargets | None = None,
 ) -> SeriesOutline:
     series_url = page_url(series, request)
     root_url = site_root_url(series, request)
@@ -382,16 +457,19 @@ def _build_outline(
         return SeriesOutline(series=series, url=series_url, entries=(), root_url=root_url)
 
     pages = part_pages if part_pages is not None else _part_pages(series)
+    if linked is None:
+        linked = linked_targets(pages, request)
     entries: list[SeriesEntry] = []
-    for part in number_entries(series, pages, hidden_paths=failing_parts, previewing=previewing):
+    numbered = number_entries(
+        series, pages, hidden_paths=failing_parts, previewing=previewing, linked=linked
+    )
+    for part in numbered:
         if part.position is None or part.label is None:
             continue  # readers don't see it
         if part.published:
-            entries.append(
-                _published_entry(part.page, part.position, part.label, part.title, request)
-            )
+            entries.append(_published_entry(part, request))
         else:
-            entries.append(_forthcoming_entry(part.page, part.position, part.label, part.title))
+            entries.append(_forthcoming_entry(part))
     return SeriesOutline(series=series, url=series_url, entries=tuple(entries), root_url=root_url)
 
 
@@ -400,12 +478,15 @@ def _summarise(
     request: HttpRequest | None,
     rows: list[PartSummaryRow],
     verdicts: tuple[bool, set[str]],
+    failing_targets: set[str],
 ) -> SeriesSummary:
     series_ok, failing_parts = verdicts
     published = forthcoming = 0
     latest = None
     if _series_shows_parts(series, request, series_ok):
-        for path, live, announced, first_published_at in rows:
+        for path, live, announced, first_published_at, target_path in rows:
+            if target_path and failing_targets and _under(target_path, failing_targets):
+                continue  # a linked part whose target readers may not open: hidden
             if not _reader_sees(path, live, announced, failing_parts):
                 continue
             if not live:
@@ -424,33 +505,41 @@ def _summarise(
     )
 
 
-def _published_entry(
-    page: Page, position: int, label: str, title: str, request: HttpRequest | None
-) -> SeriesEntry:
+def _published_entry(part: NumberedPart, request: HttpRequest | None) -> SeriesEntry:
+    page, link = part.page, part.linked_part
+    # A live page's row holds its published content, so its teaser is public. A linked part's
+    # teaser is its own (it is live), or its target's search description.
+    if link is not None:
+        teaser = link.forthcoming_teaser or getattr(page, "search_description", "") or ""
+    else:
+        teaser = page.forthcoming_teaser
+    assert part.position is not None and part.label is not None
     return SeriesEntry(
         page_id=page.pk,
-        position=position,
-        label=label,
-        title=title,
+        position=part.position,
+        label=part.label,
+        title=part.title,
         status=EntryStatus.PUBLISHED,
         url=page_url(page, request),
-        # A live page's row holds its published content, so its teaser is public.
-        teaser=page.forthcoming_teaser,
+        teaser=teaser,
         expected_date=None,
         scheduled_at=None,
         first_published_at=page.first_published_at,
         last_published_at=page.last_published_at,
+        linked_part_id=link.pk if link is not None else None,
     )
 
 
-def _forthcoming_entry(page: Page, position: int, label: str, title: str) -> SeriesEntry:
+def _forthcoming_entry(part: NumberedPart) -> SeriesEntry:
     # Only the announcement fields: the rest of the row of a part that isn't live is its draft.
+    page = part.page
     scheduled_at = page._series_scheduled_at
+    assert part.position is not None and part.label is not None
     return SeriesEntry(
         page_id=page.pk,
-        position=position,
-        label=label,
-        title=title,
+        position=part.position,
+        label=part.label,
+        title=part.title,
         status=EntryStatus.FORTHCOMING,
         url=None,
         teaser=page.forthcoming_teaser,
@@ -458,6 +547,7 @@ def _forthcoming_entry(page: Page, position: int, label: str, title: str) -> Ser
         scheduled_at=scheduled_at,
         first_published_at=None,
         last_published_at=None,
+        linked_part_id=page.pk if part.linked_part is not None else None,
     )
 
 

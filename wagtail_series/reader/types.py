@@ -53,6 +53,14 @@ class SeriesEntry:
     """The approved go-live time of a scheduled, not yet live part."""
     first_published_at: datetime | None
     last_published_at: datetime | None
+    linked_part_id: int | None = None
+    """The ``LinkedPart`` this entry is, if it is one. ``page_id`` is then its target while
+    published (the page readers are sent to), the linked part itself while forthcoming."""
+
+    @property
+    def is_linked(self) -> bool:
+        """A linked part: a page living elsewhere in the site (or a placeholder for one)."""
+        return self.linked_part_id is not None
 
     @property
     def is_published(self) -> bool:
@@ -285,6 +293,18 @@ class EditorEntry:
     """The live part's URL; None while not live."""
     first_published_at: datetime | None
     last_published_at: datetime | None
+    linked: bool = False
+    """A linked part (``LinkedPart``): ``target_*`` say which page it points at."""
+    target_id: int | None = None
+    """The page a linked part points at; None for a placeholder (or a part)."""
+    target_title: str | None = None
+    """That page's title (its latest draft's while it isn't live)."""
+    target_live: bool = False
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A linked part that points at no page yet."""
+        return self.linked and self.target_id is None
 
     @property
     def due_date(self) -> date | None:

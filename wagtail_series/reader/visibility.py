@@ -22,14 +22,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import CharField, ExpressionWrapper
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import StartsWith
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from ..compat import get_page_model
 from ..conf import series_settings
-from ..models import SeriesPage, SeriesPartMixin
-from ..models.parts import part_content_type_ids
+from ..models import LinkedPart, SeriesPage, SeriesPartMixin
+from ..models.linked import entry_content_type_ids
 from .memo import memoised, remember, request_memo
 from .paths import children_of
 from .urls import site_root_paths
@@ -284,13 +287,23 @@ def latest_public_part_dates(
 _BATCH = 500
 
 
-def _latest_public_part_date(excluding: tuple[int, ...] = ()) -> Subquery:
-    """``latest_public_part_dates`` of the series (page) in the outer query, as a subquery."""
-    parts = _counted_parts().filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+def _latest_public_part_date(excluding: tuple[int, ...] = ()) -> Coalesce:
+    """``latest_public_part_dates`` of the series (page) in the outer query, as a subquery: the
+    later of its parts' and its linked parts' targets'."""
+    under_series = {"path__startswith": OuterRef("path"), "depth": OuterRef("depth") + 1}
+    parts = _counted_parts().filter(**under_series)
+    links = _counted_links().filter(**under_series)
     if excluding:
         parts = parts.exclude(pk__in=excluding)
+        links = links.exclude(target_id__in=excluding)
     latest = parts.order_by(F("first_published_at").desc(nulls_last=True))
-    return Subquery(latest.values("first_published_at")[:1])
+    part_date = Subquery(latest.values("first_published_at")[:1])
+    latest_link = links.order_by(F("target__first_published_at").desc(nulls_last=True))
+    link_date = Subquery(latest_link.values("target__first_published_at")[:1])
+    # GREATEST is NULL with a NULL argument on some databases: neither may be NULL in it.
+    return Coalesce(
+        Greatest(Coalesce(part_date, link_date), Coalesce(link_date, part_date)), part_date
+    )
 
 
 def _counted_parts() -> QuerySet[Page]:
@@ -298,9 +311,18 @@ def _counted_parts() -> QuerySet[Page]:
     their own (the caller says of which series)."""
     return (
         get_page_model()
-        .objects.filter(live=True, content_type_id__in=part_content_type_ids())
+        .objects.filter(live=True, content_type_id__in=entry_content_type_ids())
         .exclude(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
     )
+
+
+def _counted_links() -> QuerySet[LinkedPart]:
+    """The linked parts whose target ``latest_public_part_dates`` counts: live, with a live
+    target that no view restriction (its own or an ancestor's) hides."""
+    # A restriction on the target or an ancestor: its page's path starts the target's.
+    target_path = ExpressionWrapper(OuterRef("target__path"), output_field=CharField())
+    restricted = PageViewRestriction.objects.filter(StartsWith(target_path, F("page__path")))
+    return LinkedPart.objects.filter(live=True, target__live=True).exclude(Exists(restricted))
 
 
 LATEST_PART_DATE_FIELDS = ("live", "first_published_at")
@@ -339,7 +361,9 @@ def counted_part_date(part: Page) -> tuple[datetime | None, Q]:
     its own. When ``latest_part_date_change`` says "joined", the series' date is the later of
     the one stored and this one: no other part is read, whatever the series' length."""
     date = part.first_published_at
-    if not isinstance(part, SeriesPartMixin) or not part.live or date is None:
+    if not isinstance(part, SeriesPartMixin) or isinstance(part, LinkedPart):
+        return None, Q()
+    if not part.live or date is None:
         return None, Q()
     return date, ~Q(Exists(PageViewRestriction.objects.filter(page_id=part.pk)))
 
@@ -418,6 +442,22 @@ class _RestrictionChecker:
             return any(g.id in self._group_ids for g in restriction.groups.all())
         # A restriction type this module doesn't know: defer to Wagtail.
         return restriction.accept_request(self.request)
+
+
+def failing_paths_above(paths: Iterable[str], request: HttpRequest | None) -> set[str]:
+    """The paths of the pages at or above ``paths`` whose view restrictions ``request`` fails
+    (every restricted one with no request). One query (two if group restrictions apply), none
+    for no path."""
+    ancestors = {ancestor for path in paths for ancestor in _ancestor_paths(path)}
+    if not ancestors:
+        return set()
+    restrictions = (
+        PageViewRestriction.objects.filter(page__path__in=ancestors)
+        .annotate(_restricted_path=F("page__path"))
+        .prefetch_related("groups")
+    )
+    checker = _RestrictionChecker(request)
+    return {r._restricted_path for r in restrictions if not checker.passes(r)}
 
 
 def _restriction_verdicts(series: SeriesPage, request: HttpRequest | None) -> tuple[bool, set[str]]:
