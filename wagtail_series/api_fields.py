@@ -37,6 +37,9 @@ class SeriesInfoField(Field):
     """The ``series`` field of a part page: its series, position, total, previous and next.
 
     ``None`` when the page is not a visible part of a live series (e.g. not under a series).
+    Those of its primary series (the one it sits under, for a part); ``memberships`` lists the
+    same for every series the page is a part of, primary first (a page may be linked in several
+    series: any page type can declare this field).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -46,14 +49,19 @@ class SeriesInfoField(Field):
 
     def to_representation(self, page: Any) -> dict[str, Any] | None:
         request = self.context.get("request")
-        get_part_position = surface_hooks.registered(surface_hooks.PART_POSITION)
-        position = get_part_position(page, request)
-        # The response shows this series: its tag, for CacheTagMiddleware (no query: placing the
-        # part memoised its series on the request).
+        positions = surface_hooks.registered(surface_hooks.PART_POSITIONS)(page, request)
+        # The response shows these series: their tags, for CacheTagMiddleware (no query: placing
+        # the page memoised its series on the request).
         series = surface_hooks.registered(surface_hooks.PART_SERIES)(page, request)
-        if series is not None:
-            add_request_tags(request, [series_tag(series.pk)])
-        return part_series_data(position) if position is not None else None
+        tags = {p.outline.series_id for p in positions} | ({series.pk} if series else set())
+        if tags:
+            add_request_tags(request, [series_tag(pk) for pk in sorted(tags)])
+        if not positions:
+            return None
+        return {
+            **part_series_data(positions[0]),
+            "memberships": [part_series_data(position) for position in positions],
+        }
 
 
 class RichTextHTMLField(Field):

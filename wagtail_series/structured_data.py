@@ -6,6 +6,7 @@ URLs are absolute on the series' own Site (the reader's outline), whatever host 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -50,9 +51,19 @@ def series_data(outline: SeriesOutline, request: HttpRequest | None = None) -> d
     }
 
 
-def part_data(position: PartPosition, request: HttpRequest | None = None) -> dict[str, Any]:
-    """An ``Article`` that ``isPartOf`` its series, with its position and language."""
+def part_data(
+    position: PartPosition,
+    request: HttpRequest | None = None,
+    also_in: Sequence[PartPosition] = (),
+) -> dict[str, Any]:
+    """An ``Article`` that ``isPartOf`` its series, with its position and language. A page in
+    several series (``also_in``: its positions in the others) is part of each: ``isPartOf``
+    is then a list, its primary series first."""
     entry = position.entry
+    series = [
+        {"@type": "CreativeWorkSeries", "name": p.outline.title, "url": p.outline.full_url}
+        for p in (position, *also_in)
+    ]
     return {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -62,11 +73,7 @@ def part_data(position: PartPosition, request: HttpRequest | None = None) -> dic
         "inLanguage": _in_language(position.outline, request),
         "position": entry.position,
         "datePublished": entry.first_published_at,
-        "isPartOf": {
-            "@type": "CreativeWorkSeries",
-            "name": position.outline.title,
-            "url": position.outline.full_url,
-        },
+        "isPartOf": series if also_in else series[0],
     }
 
 

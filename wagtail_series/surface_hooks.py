@@ -31,6 +31,9 @@ SERVE_FEED = "wagtail_series_serve_feed"
 PART_POSITION = "wagtail_series_part_position"
 """``(page, request) -> PartPosition | None``: ``reader.get_part_position``."""
 
+PART_POSITIONS = "wagtail_series_part_positions"
+"""``(page, request) -> tuple[PartPosition, ...]``: ``reader.get_part_positions``."""
+
 PART_SERIES = "wagtail_series_part_series"
 """``(page, request) -> SeriesPage | None``: ``reader.get_part_series`` (the cache tag of a part
 page and of its pages-API detail)."""

@@ -4,8 +4,10 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 
+from wagtail_series.api_fields import SeriesInfoField
 from wagtail_series.compat import get_page_model
 from wagtail_series.models import SeriesPartMixin
 
@@ -32,3 +34,15 @@ class BlogPage(SeriesPartMixin, Page):  # type: ignore[django-manager-missing]
 
     # GraphQL (wagtail_series.contrib.grapple): `seriesInfo` on this page type's grapple type.
     graphql_interfaces = ("wagtail_series.contrib.grapple.types.SeriesPartInterface",)
+
+
+class ReviewPage(Page):  # type: ignore[django-manager-missing]
+    """A host site's page type that knows nothing of series: a linked part's target."""
+
+    body = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    template = "testapp/review_page.html"
+
+    # Its place in the series that link it, in Wagtail's pages API.
+    api_fields = [APIField("series", serializer=SeriesInfoField())]

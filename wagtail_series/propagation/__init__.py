@@ -86,10 +86,10 @@ def series_changed(
     ``page`` is the page the event is about (a part, a series or an ancestor), ``previous`` the
     URLs it had before the change, ``listing_change`` what it can do to the listings' stored
     date (``reader.latest_part_date_change``; "any" recomputes it), ``published_next`` that a
-    ``page_published`` for ``page`` follows (its row going live), ``linked_page`` that ``page``, of
-any type, is a part of these series through a linked part (webhooks name it). Versions bump now, in the
-    caller's transaction; the frontend cache and webhooks follow once it commits (for
-    ``PROPAGATED_EVENTS`` only).
+    ``page_published`` for ``page`` follows (its row going live), ``linked_page`` that ``page``,
+    of any type, is a part of these series through a linked part (webhooks name it). Versions
+    bump now, in the caller's transaction; the frontend cache and webhooks follow once it
+    commits (for ``PROPAGATED_EVENTS`` only).
     """
     ids = set(series_ids)
     if not ids:

@@ -104,7 +104,9 @@ def _editor_entry(
     page = link if link is not None else part.page
     private = page.path in restricted_parts or (link is not None and link.pk in linked.hidden)
     target_id = link.__dict__.get("target_id") if link is not None else None
-    target_title, target_live = targets.get(target_id, (None, False)) if target_id else (None, False)
+    target_title, target_live = (
+        targets.get(target_id, (None, False)) if target_id else (None, False)
+    )
     # Shown as published: a live part, or a linked part shown as its target.
     shown_live = part.published if link is not None else page.live
     scheduled_at = None if page.live else page._series_scheduled_at

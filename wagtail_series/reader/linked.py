@@ -146,4 +146,3 @@ def linked_part_rows(series_list: Sequence[SeriesPage]) -> list[tuple[str, int |
         .order_by()
         .values_list("path", "target_id")
     )
-

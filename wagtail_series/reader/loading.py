@@ -259,8 +259,13 @@ def _part_pages_many(
 # What ``_part_summary_rows_many`` reads of a part: enough to count it, nothing to show.
 _SUMMARY_FIELDS = ("path", "live", "announce_forthcoming", "first_published_at")
 
-PartSummaryRow = tuple[str, bool, bool, datetime | None]
-"""(path, live, announce_forthcoming, first_published_at) of a part page."""
+# And of a linked part's target, read with it (a join), used only while the linked part is live.
+_TARGET_SUMMARY_FIELDS = ("target__live", "target__first_published_at", "target__path")
+
+PartSummaryRow = tuple[str, bool, bool, datetime | None, str | None]
+"""(path, shown as published, announce_forthcoming, first_published_at, target path) of a part
+page. A linked part is shown as published when it and its target are live (with its target's
+date and path, to check the target's restrictions); as forthcoming otherwise."""
 
 
 def _part_summary_rows_many(series_list: Sequence[SeriesPage]) -> dict[int, list[PartSummaryRow]]:
@@ -278,7 +283,9 @@ def _part_summary_rows_many(series_list: Sequence[SeriesPage]) -> dict[int, list
         # instead of the series' path ranges.
         queryset = model.objects.filter(children).order_by()
         if issubclass(model, LinkedPart):
-            values = queryset.values_list(*_SUMMARY_FIELDS, "content_type_id", *_TARGET_SUMMARY_FIELDS)
+            values = queryset.values_list(
+                *_SUMMARY_FIELDS, "content_type_id", *_TARGET_SUMMARY_FIELDS
+            )
             for path, live, announced, _, type_id, target_live, target_date, target_path in values:
                 if type_id != content_type_id:
                     continue

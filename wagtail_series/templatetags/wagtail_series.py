@@ -4,6 +4,10 @@ Thin wrappers around ``wagtail_series.reader``; each inclusion tag renders one o
 partial under ``wagtail_series/includes/``. Every tag takes an optional page (default: the
 ``page`` in the context) and works for a series page, a part page or any other page (rendering
 nothing where there is no series).
+
+A page may be a part of several series (a child of one, linked in others): the part tags take
+an optional ``series`` (default: the page's primary series, the first of
+``get_series_positions``), and ``series_memberships`` shows every series the page is in.
 """
 
 from __future__ import annotations
@@ -29,23 +33,55 @@ def _page_and_request(context: template.Context, page: Page | None) -> tuple[Pag
 
 @register.simple_tag(takes_context=True)
 def get_series_outline(
-    context: template.Context, page: Page | None = None
+    context: template.Context, page: Page | None = None, series: SeriesPage | None = None
 ) -> reader.SeriesOutline | None:
-    """``{% get_series_outline [page] as outline %}``: the series of a series or part page."""
+    """``{% get_series_outline [page] [series=...] as outline %}``: the series of a series or
+    part page (the part's primary series, or ``series``)."""
     page, request = _page_and_request(context, page)
     if isinstance(page, SeriesPage):
         return reader.get_series_outline(page, request)
-    position = reader.get_part_position(page, request) if page is not None else None
+    position = get_series_position(context, page, series)
     return position.outline if position else None
 
 
 @register.simple_tag(takes_context=True)
 def get_series_position(
-    context: template.Context, page: Page | None = None
+    context: template.Context, page: Page | None = None, series: SeriesPage | None = None
 ) -> reader.PartPosition | None:
-    """``{% get_series_position [page] as position %}``: where a part stands in its series."""
+    """``{% get_series_position [page] [series=...] as position %}``: where a part stands in its
+    primary series, or in ``series``."""
     page, request = _page_and_request(context, page)
-    return reader.get_part_position(page, request) if page is not None else None
+    if page is None:
+        return None
+    if series is None:
+        return reader.get_part_position(page, request)
+    positions = reader.get_part_positions(page, request)
+    return next((p for p in positions if p.outline.series_id == series.pk), None)
+
+
+@register.simple_tag(takes_context=True)
+def get_series_positions(
+    context: template.Context, page: Page | None = None
+) -> tuple[reader.PartPosition, ...]:
+    """``{% get_series_positions [page] as positions %}``: where the page stands in every series
+    it is a part of, its primary series first."""
+    page, request = _page_and_request(context, page)
+    return reader.get_part_positions(page, request) if page is not None else ()
+
+
+@register.inclusion_tag("wagtail_series/includes/memberships.html", takes_context=True)
+def series_memberships(
+    context: template.Context, page: Page | None = None, others: bool = False
+) -> dict[str, Any]:
+    """``{% series_memberships [page] [others=True] %}``: for every series the page is a part of
+    (with ``others``, every one but its primary series), "Part 2 of 5 in ..." and previous/next.
+    For any page type: a page linked in series shows its place in them without having moved."""
+    positions = get_series_positions(context, page)
+    return {
+        "positions": positions[1:] if others else positions,
+        "overdue_label": overdue_label(),
+        "request": context.get("request"),
+    }
 
 
 Window = dict[str, int] | bool | None
@@ -53,16 +89,22 @@ Window = dict[str, int] | bool | None
 
 @register.simple_tag(takes_context=True)
 def get_series_toc(
-    context: template.Context, page: Page | None = None, window: Window = None
+    context: template.Context,
+    page: Page | None = None,
+    window: Window = None,
+    series: SeriesPage | None = None,
 ) -> list[reader.SeriesEntry | reader.Gap]:
-    """``{% get_series_toc [page] [window=...] as items %}``: what ``series_toc`` lists, as
-    entries and ``Gap``s (``item.is_gap``), for a template of your own."""
-    return _toc(context, page, window)["items"]
+    """``{% get_series_toc [page] [window=...] [series=...] as items %}``: what ``series_toc``
+    lists, as entries and ``Gap``s (``item.is_gap``), for a template of your own."""
+    return _toc(context, page, window, series)["items"]
 
 
 @register.inclusion_tag("wagtail_series/includes/toc.html", takes_context=True)
 def series_toc(
-    context: template.Context, page: Page | None = None, window: Window = None
+    context: template.Context,
+    page: Page | None = None,
+    window: Window = None,
+    series: SeriesPage | None = None,
 ) -> dict[str, Any]:
     """``{% series_toc [page] [window=...] %}``: the table of contents, the current part marked.
 
@@ -70,14 +112,17 @@ def series_toc(
     one, the next forthcoming ones and the last, gaps shown as an ellipsis with a link to the
     series page. On the series page, every part, ``SERIES_PAGE_SIZE`` a page (``?page=N``).
     ``window`` overrides: a dict of some of ``first``, ``around``, ``last``, ``forthcoming``
-    (the others from ``TOC_WINDOW``), or ``False`` for every part on one page.
+    (the others from ``TOC_WINDOW``), or ``False`` for every part on one page. ``series``: which
+    of the part's series (default: its primary series).
     """
-    return _toc(context, page, window)
+    return _toc(context, page, window, series)
 
 
-def _toc(context: template.Context, page: Page | None, window: Window) -> dict[str, Any]:
+def _toc(
+    context: template.Context, page: Page | None, window: Window, series: SeriesPage | None = None
+) -> dict[str, Any]:
     page, request = _page_and_request(context, page)
-    outline = get_series_outline(context, page)
+    outline = get_series_outline(context, page, series)
     current_page_id = page.pk if page is not None else None
     toc_page = None
     if outline is None:
@@ -123,16 +168,23 @@ def _toc_page(outline: reader.SeriesOutline, request: Any) -> PaginatorPage | No
 
 
 @register.inclusion_tag("wagtail_series/includes/part_label.html", takes_context=True)
-def series_part_label(context: template.Context, page: Page | None = None) -> dict[str, Any]:
-    """``{% series_part_label [page] %}``: "Part 2 of 3 in Memories"."""
-    return {"position": get_series_position(context, page), "request": context.get("request")}
+def series_part_label(
+    context: template.Context, page: Page | None = None, series: SeriesPage | None = None
+) -> dict[str, Any]:
+    """``{% series_part_label [page] [series=...] %}``: "Part 2 of 3 in Memories"."""
+    return {
+        "position": get_series_position(context, page, series),
+        "request": context.get("request"),
+    }
 
 
 @register.inclusion_tag("wagtail_series/includes/part_nav.html", takes_context=True)
-def series_part_nav(context: template.Context, page: Page | None = None) -> dict[str, Any]:
-    """``{% series_part_nav [page] %}``: previous and next parts."""
+def series_part_nav(
+    context: template.Context, page: Page | None = None, series: SeriesPage | None = None
+) -> dict[str, Any]:
+    """``{% series_part_nav [page] [series=...] %}``: previous and next parts."""
     return {
-        "position": get_series_position(context, page),
+        "position": get_series_position(context, page, series),
         "overdue_label": overdue_label(),
         "request": context.get("request"),
     }
@@ -161,10 +213,13 @@ def series_head(context: template.Context, page: Page | None = None) -> dict[str
         if toc_page is not None and outline.url:
             toc_links = _toc_page_links(outline.url, toc_page)
     elif page is not None:
-        position = reader.get_part_position(page, request)
-        if position is not None:
+        positions = reader.get_part_positions(page, request)
+        if positions:
+            position, *also_in = positions
             outline = position.outline
-            json_ld = structured_data.json_ld_script(structured_data.part_data(position, request))
+            json_ld = structured_data.json_ld_script(
+                structured_data.part_data(position, request, also_in)
+            )
     return {
         "position": position,
         "toc_links": toc_links,

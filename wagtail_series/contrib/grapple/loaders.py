@@ -117,6 +117,8 @@ class SeriesLoader:
         self._expected: dict[int, SeriesEntry] = {}
         # The outline each published part seen so far belongs to.
         self._outline_of: dict[int, SeriesOutline] = {}
+        # The pages asked for their place (``seriesInfo``), by id: for their other series.
+        self._placed: dict[int, Any] = {}
         self._operations: dict[int, OperationFields] = {}
         self._language_codes: dict[int, str] | None = None
 
@@ -167,7 +169,17 @@ class SeriesLoader:
                 self.remember(outline)
         return self._outlines[series.pk]
 
+    def part_positions_of(self, position: PartPosition) -> tuple[PartPosition, ...]:
+        """Every series' position of the page ``position`` (from ``part_position``) is about."""
+        page = self._placed.get(position.entry.page_id)
+        positions = reader.get_part_positions(page, self.request) if page is not None else ()
+        for other in positions:
+            self.remember(other.outline)
+            self._visible[other.outline.series_id] = True
+        return positions or (position,)
+
     def part_position(self, page: Any) -> PartPosition | None:
+        self._placed[page.pk] = page
         outline = self._outline_of.get(page.pk)
         if outline is not None:
             # A page handed out from an outline: no need to look its series up again.

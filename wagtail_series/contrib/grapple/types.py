@@ -116,6 +116,16 @@ class SeriesInfo(graphene.ObjectType):
     summary = graphene.String(required=True, description='E.g. "Part 2 of 3 in Memories".')
     previous = graphene.Field(SeriesEntry, description="The part before; null for the first.")
     next = graphene.Field(SeriesEntry, description="The part after; null for the last.")
+    memberships = graphene.List(
+        graphene.NonNull(lambda: SeriesInfo),
+        required=True,
+        description="The page's place in every series it is a part of (it may be linked in "
+        "several), its primary series first: the one these fields describe.",
+    )
+
+    @staticmethod
+    def resolve_memberships(position: PartPosition, info: Any) -> tuple[PartPosition, ...]:
+        return get_loader(info).part_positions_of(position)
 
     @staticmethod
     def resolve_series(position: PartPosition, info: Any) -> SeriesPage:
