@@ -1,7 +1,10 @@
+from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from wagtail_series.api_fields import SeriesInfoField
 from wagtail_series.models import SeriesPage
 
 
@@ -25,3 +28,18 @@ class HomePage(Page):
             SeriesPage.objects.live().public().descendant_of(self).order_by("title")
         )
         return context
+
+
+class ReviewPage(Page):
+    """A standalone review, a page type of the host site that knows nothing of series: linked
+    parts put it in series (the demo's "Best of Otomo") without moving it."""
+
+    intro = models.TextField(blank=True)
+    body = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    # Its place in every series that links it, in Wagtail's pages API.
+    api_fields = [APIField("intro"), APIField("series", serializer=SeriesInfoField())]
+
+    class Meta:
+        verbose_name = "review"

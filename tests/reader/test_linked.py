@@ -103,7 +103,9 @@ def test_publishing_a_linked_target_makes_it_a_link_everywhere_with_no_other_edi
         "/steamboy-review/",
     )
     # Listings order by the newest part: the target's date counts.
-    assert reload(best).latest_public_part_published_at == reload(best_of["draft"]).first_published_at
+    assert (
+        reload(best).latest_public_part_published_at == reload(best_of["draft"]).first_published_at
+    )
     # Its own page shows its place in the series.
     html = client.get("/steamboy-review/").content.decode()
     assert "Part 3 of 4 in" in html and "Best of Otomo" in html

@@ -32,8 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from example_site.home.models import HomePage
-from wagtail_series.models import SeriesPage, SeriesPart
+from example_site.home.models import HomePage, ReviewPage
+from wagtail_series.models import LinkedPart, SeriesPage, SeriesPart
 
 SITE_NAME = "wagtail-series demo"
 ADMIN_USERNAME = "admin"
@@ -274,10 +274,11 @@ class Command(BaseCommand):
             self.ensure_site_address()
             series = self.ensure_series(home)
             parts = self.ensure_parts(series)
+            best_of = self.ensure_best_of(home, parts)
             french = self.ensure_french(home, series, parts) if self.wants_french() else None
             big_series = self.ensure_big_series(home, extra_parts) if extra_parts else None
             self.ensure_admin_user()
-        self.print_summary(home, series, big_series, french)
+        self.print_summary(home, series, big_series, french, best_of)
 
     def note(self, message: str) -> None:
         self.actions.append(message)
@@ -424,6 +425,54 @@ class Command(BaseCommand):
             parts[MAGNETIC_ROSE["slug"]] = reload(rose)
             self.note(f"part {MAGNETIC_ROSE['title']!r}: created, published and moved first")
         return parts
+
+    # --- A series of pages living elsewhere (linked parts) -------------------------------
+
+    def ensure_best_of(self, home: HomePage, parts: dict[str, SeriesPart]) -> SeriesPage:
+        """ "Best of Otomo": linked parts, so pages join it without moving. Memories' Part 1
+        (a page in two series), a standalone review outside any series, Memories' forthcoming
+        "Stink Bomb" (a link once it is published, in both series) and a placeholder with no
+        page yet."""
+        review = ReviewPage.objects.child_of(home).filter(slug="akira-review").first()
+        if review is None:
+            review = ReviewPage(
+                title="Akira (1988): a review",
+                slug="akira-review",
+                intro="Otomo's own adaptation of his manga, and why it still matters.",
+                body="<p>A standalone review, outside any series, linked in 'Best of Otomo'.</p>",
+                search_description="Otomo's own adaptation of his manga.",
+                live=False,
+            )
+            home.add_child(instance=review)
+            review.save_revision().publish()
+            self.note("review 'Akira (1988): a review': created and published")
+        best_of = SeriesPage.objects.child_of(home).filter(slug="best-of-otomo").first()
+        if best_of is not None:
+            self.note("series 'Best of Otomo': already exists, left as it is")
+            return best_of
+        best_of = SeriesPage(
+            title="Best of Otomo",
+            slug="best-of-otomo",
+            description="<p>Katsuhiro Otomo's best work, wherever it is reviewed on this site.</p>",
+            part_label="Pick",
+            live=False,
+        )
+        home.add_child(instance=best_of)
+        best_of.save_revision().publish()
+        links = [
+            ("Magnetic Rose", "magnetic-rose", parts.get(MAGNETIC_ROSE["slug"]), ""),
+            ("Akira", "akira", review, ""),
+            ("Stink Bomb", "stink-bomb", parts.get("stink-bomb"), "Soon in Memories too."),
+            ("Steamboy", "steamboy", None, "A review to come: no page yet."),
+        ]
+        for title, slug, target, teaser in links:
+            link = LinkedPart(
+                title=title, slug=slug, target=target, forthcoming_teaser=teaser, live=False
+            )
+            reload(best_of).add_child(instance=link)
+            link.save_revision().publish()
+        self.note("series 'Best of Otomo': created, linking 3 pages and a placeholder")
+        return reload(best_of)
 
     # --- The French translation --------------------------------------------------------
 
@@ -578,6 +627,7 @@ class Command(BaseCommand):
         series: Page,
         big_series: Page | None = None,
         french_series: Page | None = None,
+        best_of: Page | None = None,
     ) -> None:
         if self.verbosity < 1:
             return
@@ -591,6 +641,10 @@ class Command(BaseCommand):
         for part in SeriesPart.objects.child_of(series).order_by("path"):
             state = "published" if part.live else "draft, announced as coming soon"
             rows.append((part.title, url(part), f"({state})"))
+        if best_of is not None:
+            rows.append((best_of.title, url(best_of), "(linked parts: pages that didn't move)"))
+            for review in ReviewPage.objects.all():
+                rows.append((review.title, url(review), "(a page outside any series)"))
         if french_series is not None:
             french_home = french_series.get_parent()
             rows.append(("French home page", url(french_home), ""))
