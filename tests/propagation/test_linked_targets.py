@@ -33,8 +33,8 @@ def linked(editor, home):  # noqa: F811 (the fixture imported above)
     return editor
 
 
-def best(editor) -> SeriesPage:
-    return editor.pages["best"]
+def best(linked) -> SeriesPage:  # noqa: F811 (not the fixture)
+    return linked.pages["best"]
 
 
 def titles(series: Page) -> list[tuple[str, str | None]]:
@@ -51,9 +51,11 @@ def test_publishing_a_target_propagates_to_the_series_linking_it(linked):
 
 def test_publishing_a_child_part_propagates_to_its_series_and_those_linking_it(linked):
     stink = linked.pages["stink"]
-    with linked.propagates(best(linked), "published"):
-        with linked.propagates(linked.series, "published"):
-            reload(stink).get_latest_revision().publish()
+    with (
+        linked.propagates(best(linked), "published"),
+        linked.propagates(linked.series, "published"),
+    ):
+        reload(stink).get_latest_revision().publish()
     assert ("Stink Bomb", "/memories/stink-bomb/") in titles(best(linked))
 
 

@@ -8,7 +8,7 @@ summaries, positions in several series, rich-text links, listings' dates and pro
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.test import RequestFactory
 from wagtail.models import PageViewRestriction
 
@@ -123,7 +123,7 @@ def test_a_restricted_target_or_section_hides_the_entry_from_readers_who_fail_it
     restrict(group_only, PageViewRestriction.GROUPS, groups=[Group.objects.create(name="Club")])
     add_link(best, "Club", group_only)
     anonymous = rf.get("/")
-    anonymous.user = __import__("django.contrib.auth.models").contrib.auth.models.AnonymousUser()
+    anonymous.user = AnonymousUser()
     titles = [e.title for e in reader.get_series_outline(reload(best), anonymous).entries]
     assert "Members review" not in titles and "Members" not in titles and "Club" not in titles
     assert len(titles) == 4  # numbering skips them
