@@ -241,7 +241,7 @@ class LinkPageForm(forms.Form):
     (``models.linked.linked_target_error``, as ``LinkedPart.clean()`` says in the page editor).
     """
 
-    target = forms.ModelChoiceField(
+    target: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Page to link"),
         queryset=None,  # the site's page model, set in __init__
         required=False,
@@ -294,7 +294,7 @@ class LinkPageForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from ..models.linked import linked_target_error
 
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         target = cleaned_data.get("target")
         if target is not None:
             error = linked_target_error(target, self.series.path)
