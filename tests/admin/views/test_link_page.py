@@ -21,6 +21,7 @@ from tests.series_admin_helpers import (
     series_index_url,
 )
 from tests.support import purged  # noqa: F401 (fixture)
+from tests.test_webhooks import site_root  # noqa: F401 (fixture)
 from wagtail_series import reader
 from wagtail_series.models import LinkedPart
 
@@ -220,7 +221,11 @@ def test_the_page_editor_refuses_a_target_already_in_the_series(client, admin, s
 
 # Committed for real, so that the propagation runs as in production: on commit, in the batch.
 @pytest.mark.django_db(transaction=True)
-def test_one_propagation_batch(client, admin, series, article, purged):  # noqa: F811
+def test_one_propagation_batch(client, admin, site_root, purged):  # noqa: F811
+    series = make_series(site_root, "Memories")
+    add_part(series, "Magnetic Rose")
+    article = make_article(site_root)
+    purged.clear()
     client.force_login(admin)
     assert post(client, series, target=article).status_code == 302
     assert len(purged) == 1
@@ -272,3 +277,12 @@ def test_titles_are_escaped(client, admin, home, series):
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert SCRIPT_TITLE not in html and SCRIPT_ESCAPED in html
+
+
+def test_add_forthcoming_part_does_not_offer_the_linked_part_type(client, admin, series):
+    client.force_login(admin)
+    add = reverse("wagtail_series_admin:add_forthcoming_part", args=[series.pk])
+    choices = dict(client.get(add).context["form"].fields["page_type"].choices)
+    assert "wagtail_series.linkedpart" not in choices and "wagtail_series.seriespart" in choices
+    response = client.post(add, {"title": "x", "page_type": "wagtail_series.linkedpart"})
+    assert "page_type" in response.context["form"].errors

@@ -23,7 +23,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ... import propagation, reader
-from ...models import SeriesPage
+from ...models import LinkedPart, SeriesPage
 from ..actions import create_forthcoming_part, create_linked_part
 from ..forms import (
     ANNOUNCE_EXTRA_ROWS,
@@ -45,6 +45,14 @@ def get_series_or_404(series_id: Any) -> SeriesPage:
     return get_object_or_404(SeriesPage, pk=pk)
 
 
+def announced_part_models(series: SeriesPage) -> list[type[Any]]:
+    """The page types "Add forthcoming part" and "Announce several parts" offer: the creatable
+    part types but ``LinkedPart``, which "Link an existing page" creates (unless the series takes
+    nothing else: then its placeholders)."""
+    models = creatable_part_models(series)
+    return [model for model in models if not issubclass(model, LinkedPart)] or models
+
+
 class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
     """Create an announced, unpublished part at the end of one series.
 
@@ -64,7 +72,7 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
         self.series = get_series_or_404(kwargs["series_id"])
         if not can_add_part(request.user, self.series):
             raise PermissionDenied
-        self.part_models = creatable_part_models(self.series)
+        self.part_models = announced_part_models(self.series)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
