@@ -13,6 +13,7 @@ from wagtail import hooks
 from . import reader, surface_hooks
 from .admin import admin_urls, modeladmin
 from .admin.dashboard import ForthcomingPartsPanel
+from .admin.memberships import add_memberships_message
 from .admin.permissions import user_has_series_access
 from .admin.views.webhooks import WebhookDeliveryViewSet
 from .feeds.views import hide_private_feeds, serve_series_feed
@@ -51,6 +52,10 @@ modeladmin.register()
 @hooks.register("register_admin_urls")
 def register_series_admin_urls():
     return [path("series/", include(admin_urls, namespace="wagtail_series_admin"))]
+
+
+# Any page's editor: "In these series", the series the page is a part of or linked in.
+hooks.register("before_edit_page", add_memberships_message)
 
 
 @hooks.register("construct_homepage_panels")

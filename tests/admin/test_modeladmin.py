@@ -293,3 +293,38 @@ def test_index_queries_do_not_grow_with_two_locales(bilingual_admin, home):
         counts[total] = len(queries)
     # One query more than a single-language site (INDEX_QUERIES): the site's locales.
     assert counts[3] == counts[10] == INDEX_QUERIES["superuser"] + 1
+
+
+# --- Linked parts (issue 13) --------------------------------------------------------------------
+
+
+def test_index_counts_linked_parts_and_placeholders_and_offers_linking(admin_client, home):
+    from tests.admin.test_panels import add_link, make_page
+
+    series = make_series(home, "Anthology")
+    add_part(series, "Own part")
+    add_link(series, "Elsewhere", make_page(home, "Elsewhere"))
+    add_link(series, "Later", make_page(home, "Draft article", live=False))
+    add_link(reload(series), "To be written", None)
+    response = admin_client.get(series_index_url())
+    row = table(response)["Anthology"]
+    assert row["Parts"] == "2 published 2 forthcoming 2 linked 1 placeholder"
+    link_page = reverse("wagtail_series_admin:link_page", args=[series.pk])
+    assert f'href="{link_page}?next=' in response.content.decode()
+
+
+def test_index_queries_do_not_grow_with_linked_parts(admin_client, home):
+    """Child, linked and placeholder parts in turn: as many queries for a series of 3 parts as
+    with another of 300 listed too."""
+    from tests.admin.test_panels import build_mixed
+
+    counts = {}
+    for parts in (3, 300):
+        build_mixed(home, parts)
+        admin_client.get(series_index_url())
+        with CaptureQueriesContext(connection) as queries:
+            rows = table(admin_client.get(series_index_url()))
+        counts[parts] = len(queries)
+    assert rows["Mixed 300"]["Parts"] == "200 published 100 forthcoming 100 linked 100 placeholders"
+    assert rows["Mixed 3"]["Parts"] == "2 published 1 forthcoming 1 linked 1 placeholder"
+    assert counts[3] == counts[300], counts

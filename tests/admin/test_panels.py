@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
 from tests.conftest import add_part, make_series, reload, restrict
@@ -166,3 +167,134 @@ def test_titles_and_teasers_are_escaped(admin_client, home):
         fragment = html[start : html.index("</div>\n</div>", start)]
         assert SCRIPT_TITLE not in fragment
         assert SCRIPT_ESCAPED in fragment
+
+
+# --- Linked parts (issue 13) --------------------------------------------------------------------
+
+
+def make_page(parent, title: str, *, live: bool = True):
+    """A plain page of the site (not a part): what linked parts point at."""
+    from tests.conftest import Page
+
+    now = timezone.now()
+    page = Page(
+        title=title,
+        slug=slugify(title) or "page",
+        live=live,
+        first_published_at=now if live else None,
+        last_published_at=now if live else None,
+    )
+    parent.add_child(instance=page)
+    return page
+
+
+def add_link(series, title: str, target=None, *, live: bool = True, **fields):
+    """A linked part under ``series`` pointing at ``target`` (None: a placeholder)."""
+    from wagtail_series.models import LinkedPart
+
+    now = timezone.now()
+    link = LinkedPart(
+        title=title,
+        slug=slugify(title),
+        target=target,
+        live=live,
+        first_published_at=now if live else None,
+        last_published_at=now if live else None,
+        **fields,
+    )
+    series.add_child(instance=link)
+    return link
+
+
+@pytest.fixture
+def linked_series(home):
+    series = make_series(home, "Anthology")
+    add_part(series, "Own part")
+    add_link(series, "Elsewhere", make_page(home, "Elsewhere"))
+    add_link(series, "Announced", make_page(home, "Draft article", live=False))
+    add_link(series, "To be written", None, expected_date=dt.date(2099, 1, 1))
+    return reload(series)
+
+
+def test_the_parts_panel_shows_linked_parts_and_placeholders(admin_client, linked_series):
+    from wagtail_series.models import LinkedPart
+
+    contents = panel(admin_client.get(edit_url(linked_series)), "[data-series-contents]")
+    rows = contents.select("tbody tr")
+    cells = [[text(td) for td in tr.find_all("td")] for tr in rows]
+    assert [(c[0], c[2].split(" ")[0]) for c in cells] == [
+        ("Part 1", "published"),
+        ("Part 2", "published"),
+        ("Part 3", "forthcoming"),
+        ("Part 4", "forthcoming"),
+    ]
+    assert "Linked: Elsewhere (live)" in cells[1][1]
+    assert "Linked: Draft article (draft)" in cells[2][1]
+    assert "Placeholder: no page linked yet" in cells[3][1]
+    assert "Linked:" not in cells[0][1]
+    links = {link.title: link for link in LinkedPart.objects.all()}
+    # The part's own link edits the linked part; the second edits the page it points at.
+    hrefs = [a["href"] for a in rows[1].select("a[href]")]
+    assert hrefs == [
+        reverse("wagtailadmin_pages:edit", args=[links["Elsewhere"].pk]),
+        reverse("wagtailadmin_pages:edit", args=[links["Elsewhere"].target_id]),
+    ]
+    assert [a["href"] for a in rows[3].select("a[href]")] == [
+        reverse("wagtailadmin_pages:edit", args=[links["To be written"].pk])
+    ]
+    link_page = reverse("wagtail_series_admin:link_page", args=[linked_series.pk])
+    assert contents.select_one(f'a[href^="{link_page}?next="]') is not None
+
+
+def test_a_live_linked_part_whose_page_is_not_live_is_not_published(admin_client, home):
+    series = make_series(home, "Anthology")
+    add_link(series, "Not yet", make_page(home, "Draft", live=False), announce_forthcoming=False)
+    contents = panel(admin_client.get(edit_url(series)), "[data-series-contents]")
+    (row,) = [[text(td) for td in tr.find_all("td")] for tr in contents.select("tbody tr")]
+    assert row[0] == "–" and row[2] == "hidden" and "Linked: Draft (draft)" in row[1]
+
+
+def test_no_link_button_without_add_permission(client, linked_series):
+    client.force_login(make_editor("changer", {linked_series: ("change",)}))
+    contents = panel(client.get(edit_url(linked_series)), "[data-series-contents]")
+    assert "Link an existing page" not in text(contents)
+    assert "Linked: Elsewhere (live)" in text(contents)
+
+
+def test_linked_titles_are_escaped(admin_client, home):
+    series = make_series(home, "Anthology")
+    add_link(series, "Evil link", make_page(home, SCRIPT_TITLE))
+    html = admin_client.get(edit_url(series)).content.decode()
+    assert SCRIPT_TITLE not in html and SCRIPT_ESCAPED in html
+
+
+def build_mixed(home, parts: int):
+    """A series of ``parts`` parts: child parts, linked parts (to live pages) and placeholders in
+    turn."""
+    series = make_series(home, f"Mixed {parts}", slug=f"mixed-{parts}")
+    for i in range(parts):
+        kind = i % 3
+        if kind == 0:
+            add_part(series, f"Own {i}", state="live")
+        elif kind == 1:
+            add_link(series, f"Link {i}", make_page(home, f"Article {parts} {i}"))
+        else:
+            add_link(series, f"Placeholder {i}", None)
+        series = reload(series)
+    return series
+
+
+def test_parts_panel_queries_do_not_grow_with_linked_parts(admin_client, home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for parts in (3, 300):
+        series = build_mixed(home, parts)
+        admin_client.get(edit_url(series))
+        with CaptureQueriesContext(connection) as queries:
+            contents = panel(admin_client.get(edit_url(series)), "[data-series-contents]")
+        assert len(contents.select("tbody tr")) == parts
+        assert len(contents.select("[data-series-linked-target]")) == parts // 3 * 2
+        counts[parts] = len(queries)
+    assert counts[3] == counts[300], counts

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
-from ..models import SeriesPage, SeriesPart
+from ..models import LinkedPart, SeriesPage, SeriesPart
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -54,6 +54,50 @@ def create_forthcoming_part(
             _apply_default_privacy(part, request)
         # clean=False as in Wagtail's "Save draft": a draft needn't pass full validation.
         part.save_revision(user=user, log_action=True, clean=False)
+    return part
+
+
+def create_linked_part(
+    series: SeriesPage,
+    *,
+    target: Page | None,
+    title: str,
+    user: Any,
+    teaser: str = "",
+    expected_date: dt.date | None = None,
+    announce: bool = True,
+    publish: bool = True,
+    request: HttpRequest | None = None,
+) -> LinkedPart:
+    """Add a ``LinkedPart`` pointing at ``target`` (None: a placeholder) at the end of ``series``.
+
+    Created as ``create_forthcoming_part`` creates a part (owner, first revision logged as
+    "wagtail.create", default privacy), then, with ``publish``, that revision is published
+    (logged as "wagtail.publish"), so readers see the target at once if it is live. Callers
+    check permissions (adding, and publishing: ``can_publish_subpage``), validate the target
+    (``models.linked.linked_target_error``) and, for one purge and one webhook, wrap this in a
+    ``propagation.batch()``.
+    """
+    part = LinkedPart(
+        title=title,
+        target=target,
+        forthcoming_teaser=teaser,
+        expected_date=expected_date,
+        announce_forthcoming=announce,
+        live=False,
+        owner=user,
+    )
+    allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+    if not slugify(title, allow_unicode=allow_unicode):
+        part.slug = find_available_slug(series, "part")
+    with transaction.atomic():
+        series.add_child(instance=part)
+        if request is not None:
+            _apply_default_privacy(part, request)
+        revision = part.save_revision(user=user, log_action=True, clean=False)
+        if publish:
+            revision.publish(user=user, log_action=True)
+    part.refresh_from_db()
     return part
 
 

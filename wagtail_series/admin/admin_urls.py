@@ -5,7 +5,7 @@ The Series index itself is the modeladmin area (see ``modeladmin``).
 
 from django.urls import path
 
-from .views.parts import AddForthcomingPartView, AnnouncePartsView
+from .views.parts import AddForthcomingPartView, AnnouncePartsView, LinkPageView
 from .views.planner import ForthcomingPartsReportView
 
 app_name = "wagtail_series_admin"
@@ -30,5 +30,10 @@ urlpatterns = [
         "<int:series_id>/announce-parts/",
         AnnouncePartsView.as_view(),
         name="announce_parts",
+    ),
+    path(
+        "<int:series_id>/link-page/",
+        LinkPageView.as_view(),
+        name="link_page",
     ),
 ]

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 
 from ..conf import series_settings
 
@@ -233,6 +233,88 @@ class BaseAnnouncedPartFormSet(forms.BaseFormSet):
         return [form for form in self.forms if form.has_changed()]
 
 
+class LinkPageForm(forms.Form):
+    """The "Link an existing page" form of the Series area: a ``LinkedPart`` at the end of
+    ``series``, pointing at a page chosen anywhere in the site (none: a placeholder).
+
+    The target can't be a series, another linked part or a page already in ``series``
+    (``models.linked.linked_target_error``, as ``LinkedPart.clean()`` says in the page editor).
+    """
+
+    target: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Page to link"),
+        queryset=None,  # the site's page model, set in __init__
+        required=False,
+        help_text=_(
+            "Any page of the site: it stays where it is. Leave empty for a placeholder, shown as "
+            "forthcoming until you choose its page."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Shown to readers until the linked page is live. Leave empty to use the linked "
+            "page's title."
+        ),
+    )
+    teaser = forms.CharField(
+        label=_("Teaser"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: a sentence or two shown with the announcement."),
+    )
+    expected_date = forms.DateField(
+        label=_("Expected date"),
+        required=False,
+        widget=AdminDateInput,
+        help_text=_("Optional: when readers can expect this part."),
+    )
+    announce = forms.BooleanField(
+        label=_("Announce while the page isn't live"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Readers see the title, teaser and expected date, marked “coming soon”, until the "
+            "linked page is live. Otherwise the entry is hidden until then."
+        ),
+    )
+
+    def __init__(self, *args: Any, series: Page, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from ..compat import get_page_model
+
+        self.series = series
+        target = self.fields["target"]
+        target.queryset = get_page_model().objects.all()  # type: ignore[attr-defined]
+        # Made here: the widget loads the page model, which isn't ready when models import this.
+        target.widget = AdminPageChooser()
+
+    def clean(self) -> dict[str, Any]:
+        from ..models.linked import linked_target_error
+
+        cleaned_data = super().clean() or {}
+        target = cleaned_data.get("target")
+        if target is not None:
+            error = linked_target_error(target, self.series.path)
+            if error:
+                self.add_error("target", error)
+                return cleaned_data
+        if not cleaned_data.get("title"):
+            if target is not None:
+                cleaned_data["title"] = target.title
+            elif "title" not in self.errors:
+                self.add_error(
+                    "title", gettext("Give the placeholder a title, or choose the page to link.")
+                )
+        return cleaned_data
+
+    @property
+    def expected_date_is_past(self) -> bool:
+        return expected_date_is_past(self)
+
+
 ANNOUNCE_EXTRA_ROWS = 3
 """The empty rows "Announce several parts" offers at first, and adds with "Add rows"."""
 
@@ -243,3 +325,21 @@ AnnouncedPartFormSet = forms.formset_factory(
     max_num=50,
     validate_max=True,
 )
+
+
+class LinkedPartForm(SeriesPartForm):
+    """The page editor's form of ``LinkedPart``: ``LinkedPart.clean()`` checks its target against
+    the series it sits in; a linked part being created isn't in the tree yet, so this form checks
+    it against the series it is created in (``parent_page``)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        target = cleaned_data.get("target")
+        parent = self.parent_page
+        if target is not None and not self.instance.path and parent is not None:
+            from ..models.linked import linked_target_error
+
+            error = linked_target_error(target, parent.path)
+            if error:
+                self.add_error("target", error)
+        return cleaned_data

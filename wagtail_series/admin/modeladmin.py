@@ -44,7 +44,12 @@ from .locales import (
     shows_locales,
     unknown_locale_message,
 )
-from .permissions import can_add_part, series_for_user, user_has_series_access
+from .permissions import (
+    can_add_part,
+    linked_part_allowed,
+    series_for_user,
+    user_has_series_access,
+)
 
 
 def _outline(series: SeriesPage) -> reader.EditorOutline:
@@ -162,7 +167,8 @@ class SeriesPermissionHelper(PagePermissionHelper):
 
 
 class SeriesButtonHelper(PageButtonHelper):
-    """Edit (Wagtail's page editor), view live, add forthcoming part, forthcoming parts.
+    """Edit (Wagtail's page editor), view live, add forthcoming part, announce several parts,
+    link an existing page, forthcoming parts.
 
     No copy, delete or unpublish here: they are in the page editor, and checking them would
     cost queries for every row.
@@ -200,6 +206,17 @@ class SeriesButtonHelper(PageButtonHelper):
                     "title": _("Announce several new parts of %(series)s") % {"series": obj.title},
                 }
             )
+            if linked_part_allowed(obj):
+                link_url = reverse("wagtail_series_admin:link_page", args=[obj.pk])
+                buttons.append(
+                    {
+                        "url": f"{link_url}?{urlencode({'next': self.request.get_full_path()})}",
+                        "label": _("Link an existing page"),
+                        "classname": classnames,
+                        "title": _("Link an existing page as a part of %(series)s")
+                        % {"series": obj.title},
+                    }
+                )
         if "view_live" not in exclude and obj.live:
             url = obj.get_url(self.request)
             if url:
@@ -291,6 +308,25 @@ class SeriesAdmin(ModelAdmin):
                 % {"count": outline.forthcoming_count},
             ),
         ]
+        linked = [entry for entry in outline.entries if entry.linked]
+        if linked:
+            placeholders = sum(1 for entry in linked if entry.is_placeholder)
+            if len(linked) > placeholders:
+                lines.append(
+                    (
+                        "linked",
+                        ngettext("%(count)d linked", "%(count)d linked", len(linked) - placeholders)
+                        % {"count": len(linked) - placeholders},
+                    )
+                )
+            if placeholders:
+                lines.append(
+                    (
+                        "placeholders",
+                        ngettext("%(count)d placeholder", "%(count)d placeholders", placeholders)
+                        % {"count": placeholders},
+                    )
+                )
         if obj.planned_parts:
             planned = obj.planned_parts
             lines.append(

@@ -65,3 +65,16 @@ def can_add_part(user: Any, series: SeriesPage) -> bool:
     return (
         bool(creatable_part_models(series)) and series.permissions_for_user(user).can_add_subpage()
     )
+
+
+def can_link_page(user: Any, series: SeriesPage) -> bool:
+    """Whether ``user`` may add a linked part (``LinkedPart``) under ``series``: "add subpage",
+    and the series takes linked parts."""
+    return linked_part_allowed(series) and series.permissions_for_user(user).can_add_subpage()
+
+
+def linked_part_allowed(series: SeriesPage) -> bool:
+    """Whether ``series`` takes linked parts (Wagtail's page type rules; no query)."""
+    from ..models import LinkedPart
+
+    return LinkedPart in creatable_part_models(series)

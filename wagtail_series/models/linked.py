@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from ..admin.forms import LinkedPartForm
 from ..compat import get_page_model, page_model_name
 from .parts import SeriesPartMixin
 
@@ -62,6 +63,8 @@ class LinkedPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
     parent_page_types = ["wagtail_series.SeriesPage"]
     subpage_types: list[str] = []
 
+    base_form_class = LinkedPartForm
+
     # What the reader loads of a linked part besides its announcement (only while it is live).
     READER_FIELDS = ("target_id",)
 
@@ -71,15 +74,10 @@ class LinkedPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
 
     def clean(self) -> None:
         super().clean()
-        target = self.target
-        if target is None:
-            return
-        from .series import SeriesPage
-
-        if target.pk == self.pk or target.specific_class in (SeriesPage, LinkedPart):
-            raise ValidationError(
-                {"target": _("Link an article: not a series or another linked part.")}
-            )
+        series_path = self.path[: -self.steplen] if self.path else None
+        error = linked_target_error(self.target, series_path, link_id=self.pk)
+        if error:
+            raise ValidationError({"target": error})
 
     def get_series_summary(self) -> str:
         return self.forthcoming_teaser
@@ -95,6 +93,39 @@ class LinkedPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
 
     def get_sitemap_urls(self, request=None):
         return []
+
+
+def linked_target_error(
+    target: BasePage | None, series_path: str | None, *, link_id: int | None = None
+) -> str | None:
+    """Why ``target`` can't be the page of a linked part of the series at ``series_path`` (None
+    while unknown), or None when it can.
+
+    Not a series, not another linked part, and not a page already in that series: one of its
+    parts, or a page another of its linked parts (other than ``link_id``) points at. At most one
+    query (the series' other linked parts).
+    """
+    if target is None:
+        return None
+    from .series import SeriesPage
+
+    if target.pk is not None and target.pk == link_id:
+        return str(_("Link an article: not a series or another linked part."))
+    if issubclass(target.specific_class or type(target), (SeriesPage, LinkedPart)):
+        return str(_("Link an article: not a series or another linked part."))
+    if series_path is None:
+        return None
+    steplen = LinkedPart.steplen
+    if target.path and target.path[:-steplen] == series_path:
+        return str(_("This page is already a part of this series."))
+    others = LinkedPart.objects.filter(
+        path__startswith=series_path, depth=len(series_path) // steplen + 1, target_id=target.pk
+    )
+    if link_id is not None:
+        others = others.exclude(pk=link_id)
+    if others.exists():
+        return str(_("This page is already linked in this series."))
+    return None
 
 
 def entry_content_type_ids() -> list[int]:

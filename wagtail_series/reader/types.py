@@ -302,6 +302,15 @@ class EditorEntry:
     target_live: bool = False
 
     @property
+    def shown_live(self) -> bool:
+        """Readers see it as published: a live part, or a live linked part whose page is live
+        (a restricted page included: ``private`` says so). A live linked part whose page isn't
+        live is forthcoming (announced) or hidden, as a part that isn't live."""
+        if self.linked:
+            return self.live and self.target_live
+        return self.live
+
+    @property
     def is_placeholder(self) -> bool:
         """A linked part that points at no page yet."""
         return self.linked and self.target_id is None
@@ -315,8 +324,9 @@ class EditorEntry:
 
     @property
     def is_forthcoming(self) -> bool:
-        """Announced and not live yet (scheduled and private ones included)."""
-        return not self.live and self.announced
+        """Announced and not live yet (scheduled and private ones included); a linked part, while
+        its page isn't live."""
+        return not self.shown_live and self.announced
 
     @property
     def is_scheduled(self) -> bool:
@@ -366,7 +376,7 @@ class EditorOutline:
 
     @property
     def published_count(self) -> int:
-        return sum(1 for e in self.entries if e.live)
+        return sum(1 for e in self.entries if e.shown_live)
 
     @property
     def forthcoming(self) -> tuple[EditorEntry, ...]:
@@ -378,7 +388,7 @@ class EditorOutline:
 
     @property
     def hidden_count(self) -> int:
-        return sum(1 for e in self.entries if not e.live and not e.announced)
+        return sum(1 for e in self.entries if not e.shown_live and not e.announced)
 
     @property
     def reader_total(self) -> int:
@@ -411,7 +421,7 @@ class EditorOutline:
     def last_published_at(self) -> datetime | None:
         """When the most recently released part was first published."""
         return max(
-            (e.first_published_at for e in self.entries if e.live and e.first_published_at),
+            (e.first_published_at for e in self.entries if e.shown_live and e.first_published_at),
             default=None,
         )
 

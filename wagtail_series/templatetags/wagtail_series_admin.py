@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 
 from .. import reader
-from ..admin.permissions import can_add_part
+from ..admin.permissions import can_add_part, linked_part_allowed
 from ..models import SeriesPage
 
 register = template.Library()
@@ -23,15 +23,18 @@ def series_contents_panel_data(panel: Any) -> dict[str, Any]:
     """``{% series_contents_panel_data self as data %}``: the series being edited, as saved.
 
     ``outline``: its editor outline (None while the series is being created); ``can_add_part``:
-    whether the user may add a part to it.
+    whether the user may add a part to it; ``can_link_page``: whether they may add a linked part
+    ("Link an existing page").
     """
     series, request = panel.instance, panel.request
     outline = None
     if series.pk and series.path:
         outline = reader.get_editor_outline(series, request)
+    may_add = bool(outline) and can_add_part(request.user, series)
     return {
         "outline": outline,
-        "can_add_part": bool(outline) and can_add_part(request.user, series),
+        "can_add_part": may_add,
+        "can_link_page": may_add and linked_part_allowed(series),
     }
 
 

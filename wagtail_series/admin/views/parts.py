@@ -1,5 +1,6 @@
-"""The Series area's "Add forthcoming part" action (an announced draft part in one small form) and
-"Announce several parts" (one row per part, all created at once)."""
+"""The Series area's "Add forthcoming part" action (an announced draft part in one small form),
+"Announce several parts" (one row per part, all created at once) and "Link an existing page" (a
+published ``LinkedPart`` pointing at a page anywhere in the site, or a placeholder)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,17 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ... import propagation, reader
-from ...models import SeriesPage
-from ..actions import create_forthcoming_part
+from ...models import LinkedPart, SeriesPage
+from ..actions import create_forthcoming_part, create_linked_part
 from ..forms import (
     ANNOUNCE_EXTRA_ROWS,
     AnnouncedPartFormSet,
     BaseAnnouncedPartFormSet,
     ForthcomingPartForm,
+    LinkPageForm,
     PartTypeForm,
 )
-from ..permissions import can_add_part, creatable_part_models
+from ..permissions import can_add_part, can_link_page, creatable_part_models
 
 
 def get_series_or_404(series_id: Any) -> SeriesPage:
@@ -41,6 +43,14 @@ def get_series_or_404(series_id: Any) -> SeriesPage:
     except (TypeError, ValueError):
         raise Http404 from None
     return get_object_or_404(SeriesPage, pk=pk)
+
+
+def announced_part_models(series: SeriesPage) -> list[type[Any]]:
+    """The page types "Add forthcoming part" and "Announce several parts" offer: the creatable
+    part types but ``LinkedPart``, which "Link an existing page" creates (unless the series takes
+    nothing else: then its placeholders)."""
+    models = creatable_part_models(series)
+    return [model for model in models if not issubclass(model, LinkedPart)] or models
 
 
 class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
@@ -62,7 +72,7 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
         self.series = get_series_or_404(kwargs["series_id"])
         if not can_add_part(request.user, self.series):
             raise PermissionDenied
-        self.part_models = creatable_part_models(self.series)
+        self.part_models = announced_part_models(self.series)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -265,4 +275,92 @@ class AnnouncePartsView(AddForthcomingPartView):
                 )
                 % {"count": len(past)},
             )
+        return redirect(self.return_url)
+
+
+class LinkPageView(AddForthcomingPartView):
+    """Add a linked part (``LinkedPart``) at the end of one series and publish it: readers see
+    the linked page as the series' next part as soon as it is live (until then, the
+    announcement, if it is announced). No page chosen: a placeholder.
+
+    Only for users who may add a subpage to the series (and only if the series takes linked
+    parts); published only for those who may publish there too, saved as a draft otherwise.
+    Created and published in one transaction and one propagation batch (one purge, one webhook).
+    """
+
+    template_name = "wagtail_series/admin/link_page.html"
+    form_class = LinkPageForm  # type: ignore[assignment]
+    page_title = gettext_lazy("Link an existing page")
+    header_icon = "link"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.series = get_series_or_404(kwargs["series_id"])
+        if not can_link_page(request.user, self.series):
+            raise PermissionDenied
+        self.part_models = creatable_part_models(self.series)
+        return FormView.dispatch(self, request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**FormView.get_form_kwargs(self), "series": self.series}
+
+    @cached_property
+    def can_publish(self) -> bool:
+        return self.series.permissions_for_user(self.request.user).can_publish_subpage()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_publish"] = self.can_publish
+        return context
+
+    def form_valid(self, form: LinkPageForm) -> HttpResponse:  # type: ignore[override]
+        data = form.cleaned_data
+        target = data["target"]
+        try:
+            with propagation.batch(), transaction.atomic():
+                part = create_linked_part(
+                    self.series,
+                    target=target,
+                    title=data["title"],
+                    teaser=data["teaser"],
+                    expected_date=data["expected_date"],
+                    announce=data["announce"],
+                    publish=self.can_publish,
+                    user=self.request.user,
+                    request=self.request,
+                )
+        except IntegrityError:
+            form.add_error(
+                None, _("Another page was added to this series at the same time. Please try again.")
+            )
+            return self.form_invalid(form)
+        edit_button = messages.button(reverse("wagtailadmin_pages:edit", args=[part.pk]), _("Edit"))
+        values = {"title": part.title, "series": self.series.title}
+        if not self.can_publish:
+            message = _(
+                "Linked part “%(title)s” added to “%(series)s” as a draft: someone who may publish "
+                "in this series must publish it before readers see it."
+            )
+            messages.warning(self.request, message % values, buttons=[edit_button])
+        elif target is None:
+            message = _(
+                "Placeholder “%(title)s” added to “%(series)s”. Choose its page in the editor "
+                "once it exists."
+            )
+            messages.success(self.request, message % values, buttons=[edit_button])
+        elif target.live:
+            message = _("“%(title)s” is now a part of “%(series)s”.")
+            messages.success(self.request, message % values, buttons=[edit_button])
+        else:
+            message = _(
+                "“%(title)s” is linked in “%(series)s”. Readers see it once the page is published."
+            )
+            messages.success(self.request, message % values, buttons=[edit_button])
+        if form.expected_date_is_past and (target is None or not target.live):
+            messages.warning(
+                self.request,
+                _("The expected date, %(date)s, is in the past: the part is listed as overdue.")
+                % {"date": formats.date_format(data["expected_date"], "DATE_FORMAT")},
+            )
+        if ADD_ANOTHER in self.request.POST:
+            return redirect(self.request.get_full_path())
         return redirect(self.return_url)
