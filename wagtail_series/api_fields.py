@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from rest_framework.fields import Field
 from wagtail.blocks import RichTextBlock
 from wagtail.rich_text import expand_db_html
@@ -49,6 +50,10 @@ class SeriesInfoField(Field):
 
     def to_representation(self, page: Any) -> dict[str, Any] | None:
         request = self.context.get("request")
+        # In a listing, the series linking each page are looked up for the whole list at once.
+        listing = getattr(getattr(self.parent, "parent", None), "instance", None)
+        if isinstance(listing, list | tuple | QuerySet):
+            surface_hooks.registered(surface_hooks.PREFETCH_MEMBERSHIPS)(listing, request)
         positions = surface_hooks.registered(surface_hooks.PART_POSITIONS)(page, request)
         # The response shows these series: their tags, for CacheTagMiddleware (no query: placing
         # the page memoised its series on the request).

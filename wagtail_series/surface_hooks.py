@@ -34,6 +34,9 @@ PART_POSITION = "wagtail_series_part_position"
 PART_POSITIONS = "wagtail_series_part_positions"
 """``(page, request) -> tuple[PartPosition, ...]``: ``reader.get_part_positions``."""
 
+PREFETCH_MEMBERSHIPS = "wagtail_series_prefetch_memberships"
+"""``(pages, request) -> None``: ``reader.prefetch_memberships`` (a listing of pages)."""
+
 PART_SERIES = "wagtail_series_part_series"
 """``(page, request) -> SeriesPage | None``: ``reader.get_part_series`` (the cache tag of a part
 page and of its pages-API detail)."""

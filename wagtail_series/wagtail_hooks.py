@@ -24,6 +24,7 @@ from .rich_text import SeriesPageLinkHandler
 hooks.register(surface_hooks.SERVE_FEED, serve_series_feed)
 hooks.register(surface_hooks.PART_POSITION, reader.get_part_position)
 hooks.register(surface_hooks.PART_POSITIONS, reader.get_part_positions)
+hooks.register(surface_hooks.PREFETCH_MEMBERSHIPS, reader.prefetch_memberships)
 hooks.register(surface_hooks.PART_SERIES, reader.get_part_series)
 
 

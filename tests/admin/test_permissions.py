@@ -14,7 +14,7 @@ from wagtail_series.admin.permissions import (
     series_for_user,
     user_has_series_access,
 )
-from wagtail_series.models import SeriesPart
+from wagtail_series.models import LinkedPart, SeriesPart
 
 pytestmark = pytest.mark.django_db
 
@@ -85,4 +85,8 @@ def test_can_add_part_needs_add_permission_on_that_series(two_sections):
 
 
 def test_creatable_part_models_follow_the_page_type_rules(two_sections):
-    assert set(creatable_part_models(two_sections["memories"])) == {SeriesPart, BlogPage}
+    assert set(creatable_part_models(two_sections["memories"])) == {
+        SeriesPart,
+        BlogPage,
+        LinkedPart,
+    }

@@ -19,7 +19,7 @@ from tests.reader.conftest import make_request, schedule
 from tests.testapp.models import BlogPage
 from wagtail_series import reader
 from wagtail_series.models import SeriesPart
-from wagtail_series.reader import EntryStatus, loading
+from wagtail_series.reader import EntryStatus, loading, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,8 @@ def give_own_init(model, monkeypatch, request) -> list:
         created.append(self)
 
     monkeypatch.setattr(model, "__init__", __init__, raising=False)
-    loading._loads_plainly.cache_clear()  # (what it knew of the model is out of date)
-    request.addfinalizer(loading._loads_plainly.cache_clear)
+    rows.loads_plainly.cache_clear()  # (what it knew of the model is out of date)
+    request.addfinalizer(rows.loads_plainly.cache_clear)
     return created
 
 
@@ -190,10 +190,10 @@ def test_parts_that_are_not_live_are_never_read_whole(series_with_pages):
     )
     draft, private = (p for p in pages[series_with_pages[0].pk] if p.title in ("Draft", "Private"))
     # The draft's row holds its unpublished content: only its announcement was read.
-    assert "intro" in draft.get_deferred_fields() and loading._WHOLE not in vars(draft)
+    assert "intro" in draft.get_deferred_fields() and rows.WHOLE not in vars(draft)
     assert "CANARY-draft-intro" not in str(vars(draft))
     # A live private part is read whole, and left out by the reader (see above).
-    assert "intro" not in private.get_deferred_fields() and vars(private)[loading._WHOLE]
+    assert "intro" not in private.get_deferred_fields() and vars(private)[rows.WHOLE]
 
 
 def test_outlines_memoised_earlier_still_get_their_pages(

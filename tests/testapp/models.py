@@ -36,7 +36,7 @@ class BlogPage(SeriesPartMixin, Page):  # type: ignore[django-manager-missing]
     graphql_interfaces = ("wagtail_series.contrib.grapple.types.SeriesPartInterface",)
 
 
-class ReviewPage(Page):  # type: ignore[django-manager-missing]
+class ReviewPage(Page):
     """A host site's page type that knows nothing of series: a linked part's target."""
 
     body = RichTextField(blank=True)

@@ -75,7 +75,7 @@ def create_linked_part(
     "wagtail.create", default privacy), then, with ``publish``, that revision is published
     (logged as "wagtail.publish"), so readers see the target at once if it is live. Callers
     check permissions (adding, and publishing: ``can_publish_subpage``), validate the target
-    (``models.linked.linked_target_error``) and, for one purge and one webhook, wrap this in a
+    (``admin.forms.linked_target_error``) and, for one purge and one webhook, wrap this in a
     ``propagation.batch()``.
     """
     part = LinkedPart(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 
+from ..compat import get_page_model
 from ..conf import series_settings
 
 if TYPE_CHECKING:
@@ -238,7 +240,7 @@ class LinkPageForm(forms.Form):
     ``series``, pointing at a page chosen anywhere in the site (none: a placeholder).
 
     The target can't be a series, another linked part or a page already in ``series``
-    (``models.linked.linked_target_error``, as ``LinkedPart.clean()`` says in the page editor).
+    (``linked_target_error``, as ``LinkedPart.clean()`` says in the page editor).
     """
 
     target: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
@@ -283,8 +285,6 @@ class LinkPageForm(forms.Form):
 
     def __init__(self, *args: Any, series: Page, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from ..compat import get_page_model
-
         self.series = series
         target = self.fields["target"]
         target.queryset = get_page_model().objects.all()  # type: ignore[attr-defined]
@@ -292,8 +292,6 @@ class LinkPageForm(forms.Form):
         target.widget = AdminPageChooser()
 
     def clean(self) -> dict[str, Any]:
-        from ..models.linked import linked_target_error
-
         cleaned_data = super().clean() or {}
         target = cleaned_data.get("target")
         if target is not None:
@@ -337,9 +335,41 @@ class LinkedPartForm(SeriesPartForm):
         target = cleaned_data.get("target")
         parent = self.parent_page
         if target is not None and not self.instance.path and parent is not None:
-            from ..models.linked import linked_target_error
-
             error = linked_target_error(target, parent.path)
             if error:
                 self.add_error("target", error)
         return cleaned_data
+
+
+def linked_target_error(
+    target: Page | None, series_path: str | None, *, link_id: int | None = None
+) -> str | None:
+    """Why ``target`` can't be the page of a linked part of the series at ``series_path`` (None
+    while unknown), or None when it can.
+
+    Not a series, not another linked part, and not a page already in that series: one of its
+    parts, or a page another of its linked parts (other than ``link_id``) points at. At most one
+    query (the series' other linked parts).
+    """
+    if target is None:
+        return None
+    if target.pk is not None and target.pk == link_id:
+        return str(_("Link an article: not a series or another linked part."))
+    # By name: the models import this module (their forms), so it can't import them.
+    series_model = apps.get_model("wagtail_series", "SeriesPage")
+    linked_model = apps.get_model("wagtail_series", "LinkedPart")
+    if issubclass(target.specific_class or type(target), (series_model, linked_model)):
+        return str(_("Link an article: not a series or another linked part."))
+    if series_path is None:
+        return None
+    steplen = linked_model.steplen
+    if target.path and target.path[:-steplen] == series_path:
+        return str(_("This page is already a part of this series."))
+    others = linked_model.objects.filter(
+        path__startswith=series_path, depth=len(series_path) // steplen + 1, target_id=target.pk
+    )
+    if link_id is not None:
+        others = others.exclude(pk=link_id)
+    if others.exists():
+        return str(_("This page is already linked in this series."))
+    return None

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from wagtail.admin import messages
 
 from .. import reader
 from ..models import SeriesPage
@@ -98,8 +99,6 @@ def add_memberships_message(request: HttpRequest, page: Page) -> Any:
     """The ``before_edit_page`` hook: an info message listing the page's series (GET only)."""
     if request.method != "GET":
         return None
-    from wagtail.admin import messages
-
     memberships = page_memberships(page, request)
     if memberships:
         messages.info(request, memberships_message(memberships))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from wagtail.permissions import page_permission_policy
 
-from ..models import SeriesPage, get_part_models
+from ..models import LinkedPart, SeriesPage, get_part_models
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -75,6 +75,4 @@ def can_link_page(user: Any, series: SeriesPage) -> bool:
 
 def linked_part_allowed(series: SeriesPage) -> bool:
     """Whether ``series`` takes linked parts (Wagtail's page type rules; no query)."""
-    from ..models import LinkedPart
-
     return LinkedPart in creatable_part_models(series)

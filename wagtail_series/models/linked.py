@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
@@ -9,9 +10,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
-from ..admin.forms import LinkedPartForm
+from ..admin.forms import LinkedPartForm, linked_target_error
 from ..compat import get_page_model, page_model_name
-from .parts import SeriesPartMixin
+from .parts import SeriesPartMixin, get_part_models
 
 if TYPE_CHECKING:
     from wagtail.models import Page as BasePage
@@ -95,45 +96,8 @@ class LinkedPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
         return []
 
 
-def linked_target_error(
-    target: BasePage | None, series_path: str | None, *, link_id: int | None = None
-) -> str | None:
-    """Why ``target`` can't be the page of a linked part of the series at ``series_path`` (None
-    while unknown), or None when it can.
-
-    Not a series, not another linked part, and not a page already in that series: one of its
-    parts, or a page another of its linked parts (other than ``link_id``) points at. At most one
-    query (the series' other linked parts).
-    """
-    if target is None:
-        return None
-    from .series import SeriesPage
-
-    if target.pk is not None and target.pk == link_id:
-        return str(_("Link an article: not a series or another linked part."))
-    if issubclass(target.specific_class or type(target), (SeriesPage, LinkedPart)):
-        return str(_("Link an article: not a series or another linked part."))
-    if series_path is None:
-        return None
-    steplen = LinkedPart.steplen
-    if target.path and target.path[:-steplen] == series_path:
-        return str(_("This page is already a part of this series."))
-    others = LinkedPart.objects.filter(
-        path__startswith=series_path, depth=len(series_path) // steplen + 1, target_id=target.pk
-    )
-    if link_id is not None:
-        others = others.exclude(pk=link_id)
-    if others.exists():
-        return str(_("This page is already linked in this series."))
-    return None
-
-
 def entry_content_type_ids() -> list[int]:
     """Content type ids of the part types whose own pages readers open: every part type but
     ``LinkedPart`` (readers open its target). ContentType's manager caches them."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .parts import get_part_models
-
     models = [m for m in get_part_models() if not issubclass(m, LinkedPart)]
     return [ct.id for ct in ContentType.objects.get_for_models(*models).values()]

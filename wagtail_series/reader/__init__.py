@@ -48,6 +48,7 @@ reader builds every query for part pages on them.
 from __future__ import annotations
 
 from .editor import get_editor_outline, get_editor_outlines
+from .linked import prefetch_linked_series as prefetch_memberships
 from .loading import (
     get_entry_pages,
     get_live_part_pages,
@@ -159,4 +160,5 @@ __all__ = [
     # New with issue 13 (series beyond the page tree):
     "get_page_series",
     "get_part_positions",
+    "prefetch_memberships",
 ]

@@ -6,7 +6,7 @@ page, in tree order. Every query for them is built here: the rows outlines are b
 (``get_part_details``), the parts caches and frontends must refresh (``get_public_part_pages``,
 ``get_live_part_pages``).
 
-The plain row loader (``_load_pages``) builds page instances from rows without running
+The plain row loader (``rows.load_pages``) builds page instances from rows without running
 ``Model.__init__``; the ORM internals it relies on are used nowhere else.
 """
 
@@ -18,19 +18,16 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, When
-from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Cast
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init
 from wagtail.fields import StreamField
 from wagtail.models import Page, Revision, get_default_page_content_type
 
 from ..compat import get_page_model
 from ..models import LinkedPart, SeriesPage, SeriesPartMixin, get_part_models
 from ..models.parts import part_content_type_ids
-from .linked import linked_part_rows, linked_targets
+from .linked import linked_part_rows, linked_targets, target_summary_field
 from .paths import children_of
+from .rows import load_pages, loads_plainly
 from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
 
@@ -80,7 +77,7 @@ def get_entry_pages(
         content_type = ContentType.objects.get_for_model(model)
         missing = ids - set(pages)
         queryset = model.objects.filter(pk__in=missing, live=True, content_type=content_type)
-        for page in _load_pages(model, queryset, _page_fields(model, defer_streamfields)):
+        for page in load_pages(model, queryset, _page_fields(model, defer_streamfields)):
             pages[page.pk] = page
     missing = ids - set(pages)
     if missing:
@@ -120,14 +117,16 @@ def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:
     missing = ids - set(details)
     if missing:
         # Linked parts' targets, of any page type: summarised by their search description.
+        summary_field = target_summary_field()
         targets = (
             get_page_model()
             .objects.filter(pk__in=missing, live=True)
             .select_related("owner")
-            .only("id", "live", "owner", "search_description")
+            .only("id", "live", "owner", *([summary_field] if summary_field else []))
         )
         for page in targets:
-            details[page.pk] = _details(page, page.search_description)
+            summary = getattr(page, summary_field) if summary_field else ""
+            details[page.pk] = _details(page, summary)
     return details
 
 
@@ -217,7 +216,7 @@ def _part_pages_many(
     """The part pages of several series at once: still one query per part type.
 
     Each is loaded with ``_PART_FIELDS`` only; with ``whole_live_rows``, a live part is loaded
-    with all its fields too (as ``get_entry_pages`` loads it) and marked ``_WHOLE``, where the
+    with all its fields too (as ``get_entry_pages`` loads it) and marked ``WHOLE``, where the
     part type loads plainly. A part that isn't live never gets more than ``_PART_FIELDS``, except
     with ``content_fields`` (for the editor only, never for readers): every part then also has its
     type's ``CONTENT_FIELDS`` (its latest draft's, for a part that isn't live), so that
@@ -241,14 +240,14 @@ def _part_pages_many(
         )
         annotations = ["_series_scheduled_at"]
         whole_fields = _page_fields(model, defer_streamfields) if whole_live_rows else None
-        if whole_fields is not None and _loads_plainly(model, tuple(whole_fields)):  # type: ignore[arg-type]  # mypy#11470
-            loaded = _load_pages(
+        if whole_fields is not None and loads_plainly(model, tuple(whole_fields)):  # type: ignore[arg-type]  # mypy#11470
+            loaded = load_pages(
                 model, queryset, whole_fields, annotations, not_live_fields=_PART_FIELDS
             )
         else:
             extra = model.CONTENT_FIELDS if content_fields else ()
             fields = (*_PART_FIELDS, *model.READER_FIELDS)
-            loaded = _load_pages(model, queryset, fields, annotations, extra_fields=extra)
+            loaded = load_pages(model, queryset, fields, annotations, extra_fields=extra)
         for page in loaded:
             pages[series_by_path[page.path[: -Page.steplen]]].append(page)
     for series_pages in pages.values():
@@ -339,70 +338,3 @@ def _page_fields(model: type[Page], defer_streamfields: bool) -> list[str]:
         for field in model._meta.concrete_fields
         if not (defer_streamfields and isinstance(field, StreamField))
     ]
-
-
-def _load_pages(
-    model: type[Page],
-    queryset: QuerySet,
-    fields: Sequence[str],
-    annotations: Sequence[str] = (),
-    *,
-    not_live_fields: Sequence[str] | None = None,
-    extra_fields: Sequence[str] = (),
-) -> list[Page]:
-    """The pages of ``queryset`` with only ``fields`` loaded, as ``.only(*fields)`` gives them.
-
-    Building a page instance the usual way runs modelcluster's and Wagtail's ``__init__``, which
-    only handle pages being created in code, and cost more than the query for a long series (about
-    two thirds of a 300-part outline). When ``__init__`` is Wagtail's and every loaded field is a
-    plain Django attribute, the rows are set on instances directly, as ``Model.__init__`` would
-    set them, and ``post_init`` is sent. Otherwise (a page type's own ``__init__``, a field whose
-    descriptor converts values, such as a StreamField) the usual way, through ``.only()``.
-
-    With ``not_live_fields`` (plain loading only), a row that isn't live keeps only those fields
-    and the annotations: the rest of its row is its draft. The others are marked ``_WHOLE``.
-
-    ``extra_fields`` are loaded too, whatever their descriptors (not with ``not_live_fields``):
-    ``values()`` hands them over as ``Model.from_db`` would, a StreamField as a lazy StreamValue.
-    """
-    if not _loads_plainly(model, tuple(fields)):  # type: ignore[arg-type]  # mypy#11470
-        if not_live_fields is not None:
-            # .only() can't trim rows: it would load the drafts of parts that aren't live.
-            raise ValueError(f"{model.__name__} pages can't be loaded with trimmed rows.")
-        return list(queryset.only(*fields, *extra_fields))
-    db = queryset.db
-    kept = None if not_live_fields is None else (*not_live_fields, *annotations)
-    pages = []
-    for row in queryset.values(*fields, *extra_fields, *annotations):
-        if kept is not None:
-            if row["live"]:
-                row[_WHOLE] = True
-            else:
-                row = {name: row[name] for name in kept}
-        # mypy takes a type[Any]'s __new__ for type.__new__ (Page is Any: Wagtail is untyped).
-        page = model.__new__(model)  # type: ignore[call-overload]
-        page._state = ModelState()
-        page._state.adding, page._state.db = False, db
-        page.__dict__.update(row)
-        page.pk = row["id"]  # sets the parent links too (e.g. page_ptr_id)
-        post_init.send(sender=model, instance=page)
-        pages.append(page)
-    return pages
-
-
-# Set on a live part page loaded with all its fields alongside its outline.
-_WHOLE = "_wagtail_series_whole"
-_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
-
-
-@functools.cache
-def _loads_plainly(model: type[Page], fields: tuple[str, ...]) -> bool:
-    init_owner = next(klass for klass in model.__mro__ if "__init__" in vars(klass))
-    if not init_owner.__module__.startswith("wagtail."):
-        return False
-    for name in fields:
-        attname = model._meta.get_field(name).attname
-        descriptor = next(vars(k)[attname] for k in model.__mro__ if attname in vars(k))
-        if type(descriptor) not in _PLAIN_DESCRIPTORS:
-            return False
-    return True

@@ -19,7 +19,6 @@ from wagtail.models import Page
 from ..models import LinkedPart, SeriesPage, SeriesPartMixin
 from .linked import NO_LINKS, LinkedTargets, _under, linked_series, linked_targets
 from .loading import (
-    _WHOLE,
     PartSummaryRow,
     _part_pages,
     _part_pages_many,
@@ -27,6 +26,7 @@ from .loading import (
     get_entry_pages,
 )
 from .memo import request_memo
+from .rows import WHOLE
 from .types import EntryStatus, PartPosition, SeriesEntry, SeriesOutline, SeriesSummary
 from .urls import page_url, site_root_url
 from .visibility import (
@@ -101,7 +101,8 @@ def number_entries(
     numbered: list[NumberedPart] = []
     position = 0
     for page in pages:
-        is_link = isinstance(page, LinkedPart)
+        link = page if isinstance(page, LinkedPart) else None
+        is_link = link is not None
         subject = linked.pages.get(page.pk, page) if is_link else page
         previewed = previewing is not None and subject.pk == previewing.pk
         shown = previewing if previewing is not None and previewed else subject
@@ -118,7 +119,7 @@ def number_entries(
                 label=f"{series.part_label} {position}" if visible else None,
                 title=shown.title if published else (page.forthcoming_title or page.title),
                 published=published,
-                linked_part=page if is_link else None,
+                linked_part=link,
             )
         )
     return numbered
@@ -297,10 +298,10 @@ def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
     Used by rich text: a link to such a page is rendered without an href until it is published.
     At most two queries, whatever the number of pages.
     """
-    pages = [p for p in pages if p is not None]
+    loaded = [p for p in pages if p is not None]
     candidates = {
         p.pk: p.path[: -Page.steplen]
-        for p in pages
+        for p in loaded
         if isinstance(p, SeriesPartMixin) and not isinstance(p, LinkedPart) and not p.live
     }
     forthcoming: set[int] = set()
@@ -311,8 +312,8 @@ def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
             )
         )
         forthcoming = {pk for pk, parent in candidates.items() if parent in series_paths}
-    drafts = {p.pk for p in pages if not p.live and p.pk not in candidates}
-    links = {p.pk for p in pages if isinstance(p, LinkedPart)}
+    drafts = {p.pk for p in loaded if not p.live and p.pk not in candidates}
+    links = {p.pk for p in loaded if isinstance(p, LinkedPart)}
     if drafts or links:
         rows = LinkedPart.objects.filter(
             Q(target_id__in=drafts, live=True) | Q(pk__in=links, live=True, target__live=True)
@@ -435,7 +436,7 @@ def _outlines_and_pages(
                 linked=linked,
             )
             whole_pages |= {
-                page.pk: page for page in part_pages[series.pk] if _WHOLE in page.__dict__
+                page.pk: page for page in part_pages[series.pk] if WHOLE in page.__dict__
             }
     return {s.pk: cache[("outline", s.pk)] for s in series_list}, whole_pages
 
