@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -23,6 +24,8 @@ from tests.example_site_runner import last_json_line, manage, runserver, sqlite_
 
 PART_1 = "/memories/magnetic-rose/"
 PART_2 = "/memories/stink-bomb/"
+BEST_OF = "/best-of-otomo/"
+REVIEW = "/akira-review/"
 
 STINK_BOMB_TEASER = "A junior researcher takes the wrong pill for his cold"
 CANNON_FODDER_TEASER = "One ordinary day in a city whose whole life is loading"
@@ -111,14 +114,14 @@ def test_load_demo_is_idempotent(demo_site: DemoSite) -> None:
     assert "created, published and moved first" in first
     # The second run creates nothing and changes nothing.
     second_actions = [line for line in second.splitlines() if line.startswith("  - ")]
-    assert len(second_actions) == 7
+    assert len(second_actions) == 9
     assert all("already" in line and "left as it is" in line for line in second_actions)
     assert demo_site.counts == {
         "sites": 1,
         "site_root_is_home": True,
         "pages_under_tree_root": 1,  # Wagtail's welcome page is gone
         "home_pages": 1,
-        "series": 1,
+        "series": 2,  # Memories and Best of Otomo (linked parts)
         "parts": 3,
         "part_slugs": ["magnetic-rose", "stink-bomb", "cannon-fodder"],
         "live_parts": ["magnetic-rose"],
@@ -130,10 +133,20 @@ def test_home_page_lists_the_series_and_static_files_are_served(demo_site: DemoS
     status, html = fetch(demo_site, "/")
     assert status == 200
     soup = BeautifulSoup(html, "html.parser")
-    assert [a["href"] for a in soup.select(".series-list a")] == ["/memories/"]
+    assert [a["href"] for a in soup.select(".series-list a")] == ["/best-of-otomo/", "/memories/"]
     assert soup.select_one(".site-header") is not None
     for css in ("/static/wagtail_series/series.css", "/static/example_site/demo.css"):
         assert fetch(demo_site, css)[0] == 200, css
+
+
+def labels(html: str) -> list[str]:
+    return [text_of(p) for p in BeautifulSoup(html, "html.parser").select(".series-part-label")]
+
+
+def best_of_entries(demo_site: DemoSite) -> dict[str, Any]:
+    status, html = fetch(demo_site, BEST_OF)
+    assert status == 200
+    return toc_entries(BeautifulSoup(html, "html.parser"))
 
 
 def test_forthcoming_parts_link_themselves_once_published(demo_site: DemoSite) -> None:
@@ -141,6 +154,15 @@ def test_forthcoming_parts_link_themselves_once_published(demo_site: DemoSite) -
     assert status == 200
     soup = BeautifulSoup(html, "html.parser")
     assert text_of(soup.select_one(".series-part-label")) == "Part 1 of 3 in Memories"
+    # Part 1 is linked in "Best of Otomo" too (issue 13): its page shows both series.
+    assert labels(html) == ["Part 1 of 3 in Memories", "Pick 1 of 4 in Best of Otomo"]
+    # A standalone review, outside any series, shows its place without having moved.
+    status, html = fetch(demo_site, REVIEW)
+    assert status == 200 and labels(html) == ["Pick 2 of 4 in Best of Otomo"]
+    best_of = best_of_entries(demo_site)
+    assert list(best_of) == ["Magnetic Rose", "Akira (1988): a review", "Stink Bomb", "Steamboy"]
+    assert best_of["Stink Bomb"].select("a[href]") == []
+    assert best_of["Steamboy"].select("a[href]") == []  # a placeholder: no page yet
 
     toc = toc_entries(soup)
     assert list(toc) == ["Magnetic Rose", "Stink Bomb", "Cannon Fodder"]
@@ -184,6 +206,13 @@ def test_forthcoming_parts_link_themselves_once_published(demo_site: DemoSite) -
     assert status == 200
     label = text_of(BeautifulSoup(html, "html.parser").select_one(".series-part-label"))
     assert label == "Part 2 of 3 in Memories"
+    # ... and in "Best of Otomo", which links it, with no edit to that series.
+    assert labels(html) == ["Part 2 of 3 in Memories", "Pick 3 of 4 in Best of Otomo"]
+    best_of = best_of_entries(demo_site)
+    assert [a["href"] for a in best_of["Stink Bomb"].select("a[href]")] == [PART_2]
+    assert best_of["Steamboy"].select("a[href]") == []
+    status, feed = fetch(demo_site, BEST_OF + "feed/")
+    assert status == 200 and PART_2 in feed
 
 
 def test_demo_admin_can_log_in(demo_site: DemoSite) -> None:
@@ -239,11 +268,11 @@ def test_french_load_demo_is_idempotent(french_demo_site: DemoSite) -> None:
     assert f"http://127.0.0.1:{urllib.parse.urlsplit(french_demo_site.base_url).port}" in first
     assert FR_PART_1 in first
     second_actions = [line for line in second.splitlines() if line.startswith("  - ")]
-    # The English run's 7, then the French locale, home page, series and three parts.
-    assert len(second_actions) == 13
+    # The English run's 9, then the French locale, home page, series and three parts.
+    assert len(second_actions) == 15
     assert all("already" in line and "left as it is" in line for line in second_actions)
     counts = french_demo_site.counts
-    assert (counts["home_pages"], counts["series"], counts["parts"]) == (2, 2, 6)
+    assert (counts["home_pages"], counts["series"], counts["parts"]) == (2, 3, 6)
     assert counts["part_slugs"] == [
         "magnetic-rose",
         "stink-bomb",

@@ -371,12 +371,13 @@ def test_conditional_request_does_not_serialise_the_series(
 
 # --- Query counts ----------------------------------------------------------------------------
 
-# Detail: series + version (1), view restrictions (1), parts (one per part type: 2 here), tags (1),
-# Wagtail's Site.find_for_request for URLs (1). A site with one part type makes 6.
-DETAIL_QUERIES = 6 + 1
+# Detail: series + version (1), view restrictions (1), parts (one per part type: 3 here with
+# LinkedPart), tags (1), Wagtail's Site.find_for_request for URLs (1). A site with one part type
+# (and LinkedPart) makes 7.
+DETAIL_QUERIES = 7 + 1
 # Listing: visible series (restrictions 1), the version row (1), count (1), the page of series (1),
-# tags (1), outlines (restrictions 1 + 2 part types), Site.find_for_request (1).
-LISTING_QUERIES = 10
+# tags (1), outlines (restrictions 1 + 3 part types), Site.find_for_request (1).
+LISTING_QUERIES = 11
 
 
 def build(home, parts: int, title: str = ""):

@@ -381,9 +381,9 @@ def test_feed_queries_do_not_grow_with_the_series(
 
 # Wagtail's routing and view restriction check (site, 2 page lookups, 2 for restrictions), then:
 # is the series public (restrictions and their groups: 2), the series version (1), the outline
-# (restrictions and groups: 2, one per part type: 2), the series' tags (1), summaries and
-# authors (one per part type: 2).
-FEED_QUERIES = 15
+# (restrictions and groups: 2, one per part type: 3 with LinkedPart), the series' tags (1),
+# summaries and authors (one per part type whose own pages are entries: 2).
+FEED_QUERIES = 16
 # The version (1), the site (1), the visible series (restrictions, series, their tags: 3), the
-# outlines (restrictions and groups: 2, one per part type: 2), summaries and authors (2).
-SITE_FEED_QUERIES = 11
+# outlines (restrictions and groups: 2, one per part type: 3), summaries and authors (2).
+SITE_FEED_QUERIES = 12

@@ -29,7 +29,13 @@ from tests.models.admin_helpers import (
     post_edit,
 )
 from tests.testapp.models import BlogPage
-from wagtail_series.models import SeriesPage, SeriesPart, SeriesPartMixin, get_part_models
+from wagtail_series.models import (
+    LinkedPart,
+    SeriesPage,
+    SeriesPart,
+    SeriesPartMixin,
+    get_part_models,
+)
 
 
 def text_of(html: str, css_class: str) -> str:
@@ -61,7 +67,7 @@ class SeriesPartTypeTests(WagtailPageTestCase):
         )
 
     def test_part_models(self):
-        self.assertEqual(set(get_part_models()), {SeriesPart, BlogPage})
+        self.assertEqual(set(get_part_models()), {SeriesPart, BlogPage, LinkedPart})
         self.assertTrue(issubclass(BlogPage, SeriesPartMixin))
 
     def test_series_part_can_only_be_created_under_a_series(self):

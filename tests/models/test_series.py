@@ -29,7 +29,7 @@ from tests.models.admin_helpers import (
     post_edit,
 )
 from tests.testapp.models import BlogPage
-from wagtail_series.models import SeriesPage, SeriesPart, SeriesStatus
+from wagtail_series.models import LinkedPart, SeriesPage, SeriesPart, SeriesStatus
 
 # --- The page tree and Wagtail's page test assertions ------------------------------------------
 
@@ -53,7 +53,7 @@ class SeriesPageTypeTests(WagtailPageTestCase):
         self.assertTrue(SeriesPage.can_create_at(self.home))
 
     def test_only_part_types_can_be_created_under_a_series(self):
-        self.assertAllowedSubpageTypes(SeriesPage, {SeriesPart, BlogPage})
+        self.assertAllowedSubpageTypes(SeriesPage, {SeriesPart, BlogPage, LinkedPart})
         self.assertCanCreateAt(SeriesPage, SeriesPart)
         self.assertCanCreateAt(SeriesPage, BlogPage)  # a host page type using SeriesPartMixin
 

@@ -166,7 +166,8 @@ def test_rich_text_links_to_a_draft_target_wait_until_it_is_live(best_of):
 
 def test_a_linked_part_that_is_not_live_never_shows_its_target(best_of):
     best = best_of["best"]
-    hidden = add_link(best, "Unannounced", best_of["review"], state="draft")
+    other = add_review(best_of["review"].get_parent(), "Paprika review")
+    hidden = add_link(best, "Unannounced", other, state="draft")
     entries = reader.get_series_outline(reload(best)).entries
     assert entries[-1].title == "Unannounced" and entries[-1].url is None
     LinkedPart.objects.filter(pk=hidden.pk).update(announce_forthcoming=False)

@@ -325,9 +325,9 @@ def test_outlines_for_many_series_cost_constant_queries(home, count, django_asse
         add_part(series, "two", state="live", model=BlogPage)
     series_list = list(reader.visible_series(request=make_request()))
     reader.get_series_outlines(series_list, make_request())  # warm site and content type caches
-    # Restrictions and one query per part type (SeriesPart, BlogPage). With one site, URLs need
-    # no Site lookup (see test_urls_skip_the_site_lookup_only_where_it_cannot_matter).
-    with django_assert_num_queries(3):
+    # Restrictions and one query per part type (SeriesPart, BlogPage, LinkedPart). With one site,
+    # URLs need no Site lookup (see test_urls_skip_the_site_lookup_only_where_it_cannot_matter).
+    with django_assert_num_queries(4):
         outlines = reader.get_series_outlines(series_list, make_request())
     assert {o.total for o in outlines.values()} == {2}
 
@@ -404,8 +404,8 @@ def test_summaries_cost_constant_queries(home, count, django_assert_num_queries)
         add_part(series, "soon", state="draft")
     series_list = list(reader.visible_series(request=make_request()))
     reader.get_series_summaries(series_list, make_request())  # warm site and content type caches
-    # Restrictions and one query per part type (SeriesPart, BlogPage), as for outlines.
-    with django_assert_num_queries(3):
+    # Restrictions and one query per part type (SeriesPart, BlogPage, LinkedPart), as for outlines.
+    with django_assert_num_queries(4):
         summaries = reader.get_series_summaries(series_list, make_request())
     assert {(s.published_count, s.forthcoming_count) for s in summaries.values()} == {(2, 1)}
 

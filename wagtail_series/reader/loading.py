@@ -164,10 +164,12 @@ def get_public_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[S
 
 
 def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[SeriesPartMixin]]:
-    """Every live part page of each series, private or not, by series id, in tree order.
+    """Every live part page of each series, private or not, by series id: its child parts in
+    tree order, then its linked parts' live targets.
 
     For caches and frontends: any live page may be in a cache, whoever may read it. The pages are
-    specific, with their own fields deferred. One query, however many series and parts.
+    specific, with their own fields deferred. Two queries (three with linked targets), however
+    many series and parts.
     """
     parts: dict[int, list[SeriesPartMixin]] = {s.pk: [] for s in series_list}
     if not series_list:

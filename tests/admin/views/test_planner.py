@@ -27,8 +27,8 @@ from wagtail_series.admin.planner import PlannerRow
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-REPORT_QUERIES = 14
-REPORT_QUERIES_TWO_LOCALES = 13
+REPORT_QUERIES = 15
+REPORT_QUERIES_TWO_LOCALES = 14
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ ENTRIES = "parts { id position label title status url teaser expectedDate firstP
 
 # series(id) with its parts: the series (1), view restrictions on it, its ancestors and its parts
 # (1, and 1 for their groups since there are restrictions), the parts (one query per part type:
-# 2 here), and the request's Site (1: the fields answer for it, reader.series_in_scope; no other
-# Site lookup for URLs: with one site, a URL is relative whatever the site). Without restrictions
-# and with one part type, 4. The target is at most 6.
-SERIES_WITH_PARTS = 6
+# 3 here, with LinkedPart), and the request's Site (1: the fields answer for it,
+# reader.series_in_scope; no other Site lookup for URLs: with one site, a URL is relative whatever
+# the site). Without restrictions and with one part type and LinkedPart, 5.
+SERIES_WITH_PARTS = 7
 # ... and the part pages themselves, with their seriesInfo: none more, as the live parts' rows are
 # read whole with the outline.
 SERIES_WITH_PAGES = SERIES_WITH_PARTS
@@ -29,8 +29,8 @@ SERIES_WITH_PAGES = SERIES_WITH_PARTS
 SERIES_WITH_PAGE_BODIES = SERIES_WITH_PAGES + 1
 # seriesList: the request's Site (1), visible series (restrictions 1), the page of series (1), tags
 # (1), then as above for all the series at once: restrictions and groups (2), parts with their
-# pages (2).
-LIST_WITH_EVERYTHING = 8
+# pages (3).
+LIST_WITH_EVERYTHING = 9
 
 
 def build(home, parts: int, title: str = ""):

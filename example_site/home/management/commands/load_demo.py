@@ -434,7 +434,9 @@ class Command(BaseCommand):
         "Stink Bomb" (a link once it is published, in both series) and a placeholder with no
         page yet."""
         review = ReviewPage.objects.child_of(home).filter(slug="akira-review").first()
-        if review is None:
+        if review is not None:
+            self.note(f"review {review.title!r}: already exists, left as it is")
+        else:
             review = ReviewPage(
                 title="Akira (1988): a review",
                 slug="akira-review",
