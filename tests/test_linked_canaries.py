@@ -26,6 +26,7 @@ from wagtail_series.models import LinkedPart, SeriesPage
 pytestmark = pytest.mark.django_db
 
 MEMBER = {
+    "MEMBERSSERIES",
     "LOGINTARGET",
     "LOGINTARGETBODY",
     "LOGINSECTION",
@@ -35,8 +36,10 @@ MEMBER = {
 # The titles of live linked parts whose target is hidden from some reader. Readers never see
 # a linked part itself: the series shows its target or hides the entry. But the stock lists of
 # live public pages (Wagtail's pages API, grapple's pages/children/page(id)) return linked parts
-# as pages, with their own title; see test_stock_page_lists_show_linked_parts_own_titles.
-LINK_TITLES = {"LOGINLINK", "SECTIONLINK", "CLUBLINK", "MOVEDLINK"}
+# as pages, with their own title and URL (whose path holds its series' slug, even when the series
+# is a draft, as for any live page under a draft); see
+# test_stock_page_lists_show_linked_parts_own_titles.
+LINK_TITLES = {"LOGINLINK", "SECTIONLINK", "CLUBLINK", "MOVEDLINK", "DRAFTLINKSERIES"}
 
 
 def on_stock_page_lists(url: str) -> bool:
@@ -138,6 +141,15 @@ def linked_canaries(home, django_user_model):
     add_link(best, "Deleted link", deleted, forthcoming_teaser="Gone for now.")
     reload(deleted).delete()
 
+    # The public review is linked from a members-only series and from a series that is a draft:
+    # its own page, the pages API's `series` field and GraphQL show only the series the reader
+    # may see among its memberships.
+    members_series = make_series(home, canary("MEMBERSSERIES"))
+    restrict(members_series, PageViewRestriction.LOGIN)
+    add_link(members_series, "Akira, members' cut", akira)
+    draft_series = make_series(home, canary("DRAFTLINKSERIES"), live=False)
+    add_link(draft_series, "Akira, drafted", akira)
+
     users = {
         "member": django_user_model.objects.create_user("member", password="x"),
         "club": django_user_model.objects.create_user("clubber", password="x"),
@@ -196,8 +208,12 @@ def test_linked_canaries_appear_only_where_allowed(client, linked_canaries, who)
     assert "Akira review" in api and "Roujin Z review" in api and "/mirror/" in api
     assert (canaries["LOGINTARGET"] in api) is (who != "anonymous")
     assert (canaries["CLUBTARGET"] in api) is (who == "club")
-    # A target's own page shows its place in the series.
+    # A target's own page shows its place in every series the reader may see.
     assert "Best of Otomo" in responses["/akira-review/"]
+    assert (canaries["MEMBERSSERIES"] in responses["/akira-review/"]) is (who != "anonymous")
+    akira_api = responses[f"/api/v2/pages/{Page.objects.get(title='Akira review').pk}/"]
+    assert "Best of Otomo" in akira_api
+    assert (canaries["MEMBERSSERIES"] in akira_api) is (who != "anonymous")
     # The page linked only by an unannounced linked part is in no series through it.
     assert "Best of Otomo" not in responses["/freedom-review/"]
     freedom = Page.objects.get(title="Freedom review")
