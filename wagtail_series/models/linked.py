@@ -84,9 +84,15 @@ class LinkedPart(SeriesPartMixin, BasePage):  # type: ignore[django-manager-miss
         return self.forthcoming_teaser
 
     def serve(self, request, *args, **kwargs):
-        # Not a page of its own: its URL leads to the page it links, once that is live.
+        # Not a page of its own: its URL leads to the page it links, once that is live, for a
+        # request that may open it (the redirect's Location would tell anyone else its URL).
         target = self.target
-        if self.live and target is not None and target.live:
+        if (
+            self.live
+            and target is not None
+            and target.live
+            and all(r.accept_request(request) for r in target.get_view_restrictions())
+        ):
             url = target.get_url(request)
             if url:
                 return redirect(url)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.checks import Tags, Warning, register
 
-from ...models import SeriesPart, get_part_models
+from ...models import LinkedPart, SeriesPart, get_part_models
 from .types import SERIES_PART_INTERFACE, SeriesPartInterface
 
 
@@ -16,7 +16,7 @@ def check_part_types_have_series_info(app_configs: Any = None, **kwargs: Any) ->
 
     warnings = []
     for model in get_part_models():
-        if model is SeriesPart:  # this app builds its type
+        if model in (SeriesPart, LinkedPart):  # this app builds their types
             continue
         node = registry.pages.get(model)
         if node is None:  # not in the schema at all (its app is not in GRAPPLE["APPS"])

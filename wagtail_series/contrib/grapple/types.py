@@ -6,8 +6,9 @@
   tags, status, part label, planned parts, the parts themselves);
 - ``SeriesPartInterface``: ``seriesInfo``, on every page type that is a series part.
 
-The ``SeriesPage`` and ``SeriesPart`` types are built here and put in grapple's registry as grapple
-builds its schema (``install_page_types``), so the models never import grapple or graphene. A host
+The ``SeriesPage``, ``SeriesPart`` and ``LinkedPart`` types are built here and put in grapple's
+registry as grapple builds its schema (``install_page_types``), so the models never import grapple
+or graphene. A host
 page type using ``SeriesPartMixin``, whose type grapple builds, gets ``seriesInfo`` with one line
 (see ``SERIES_PART_INTERFACE``)::
 
@@ -26,7 +27,7 @@ from wagtail.rich_text import expand_db_html
 
 from ... import reader
 from ...conf import series_settings
-from ...models import SeriesPage, SeriesPart
+from ...models import LinkedPart, SeriesPage, SeriesPart
 from ...models import SeriesStatus as SeriesStatusChoices
 from ...reader import EntryStatus, PartPosition
 from .loaders import get_loader
@@ -315,7 +316,20 @@ def build_page_types(prefix: str = "") -> dict[type[Model], type[DjangoObjectTyp
         def resolve_body(page: SeriesPart, info: Any) -> Any:
             return page.body
 
-    return {SeriesPage: SeriesPageType, SeriesPart: SeriesPartType}
+    class LinkedPartType(DjangoObjectType):
+        """A linked part (``LinkedPart``): an entry of its series pointing at a page elsewhere.
+        Readers meet the page it links (the series' ``parts``), not this page: only grapple's
+        generic page lists (``pages``, ``children``) return it, with grapple's page fields."""
+
+        class Meta:
+            model = LinkedPart
+            name = f"{prefix}LinkedPart"
+            interfaces = (page_interface,)
+            fields = ("id",)
+
+        resolve_parent = staticmethod(_visible_parent)
+
+    return {SeriesPage: SeriesPageType, SeriesPart: SeriesPartType, LinkedPart: LinkedPartType}
 
 
 def install_page_types() -> None:
