@@ -7,6 +7,7 @@ from django.urls import path
 
 from .views.parts import AddForthcomingPartView, AnnouncePartsView
 from .views.planner import ForthcomingPartsReportView
+from .views.reorder import ReorderPartsView, SetPartPositionView
 
 app_name = "wagtail_series_admin"
 
@@ -30,5 +31,11 @@ urlpatterns = [
         "<int:series_id>/announce-parts/",
         AnnouncePartsView.as_view(),
         name="announce_parts",
+    ),
+    path("<int:series_id>/reorder/", ReorderPartsView.as_view(), name="reorder_parts"),
+    path(
+        "<int:series_id>/reorder/<int:page_id>/",
+        SetPartPositionView.as_view(),
+        name="set_part_position",
     ),
 ]

@@ -44,7 +44,12 @@ from .locales import (
     shows_locales,
     unknown_locale_message,
 )
-from .permissions import can_add_part, series_for_user, user_has_series_access
+from .permissions import (
+    can_add_part,
+    can_reorder_parts,
+    series_for_user,
+    user_has_series_access,
+)
 
 
 def _outline(series: SeriesPage) -> reader.EditorOutline:
@@ -162,7 +167,8 @@ class SeriesPermissionHelper(PagePermissionHelper):
 
 
 class SeriesButtonHelper(PageButtonHelper):
-    """Edit (Wagtail's page editor), view live, add forthcoming part, forthcoming parts.
+    """Edit (Wagtail's page editor), add forthcoming part, announce several, reorder parts, view
+    live, forthcoming parts.
 
     No copy, delete or unpublish here: they are in the page editor, and checking them would
     cost queries for every row.
@@ -198,6 +204,17 @@ class SeriesButtonHelper(PageButtonHelper):
                     "label": _("Announce several parts"),
                     "classname": classnames,
                     "title": _("Announce several new parts of %(series)s") % {"series": obj.title},
+                }
+            )
+        if "reorder" not in exclude and can_reorder_parts(user, obj):
+            reorder = reverse("wagtail_series_admin:reorder_parts", args=[obj.pk])
+            buttons.append(
+                {
+                    "url": f"{reorder}?{urlencode({'next': self.request.get_full_path()})}",
+                    "label": _("Reorder parts"),
+                    "classname": classnames,
+                    "title": _("Change the order of the parts of %(series)s")
+                    % {"series": obj.title},
                 }
             )
         if "view_live" not in exclude and obj.live:

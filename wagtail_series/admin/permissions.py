@@ -65,3 +65,9 @@ def can_add_part(user: Any, series: SeriesPage) -> bool:
     return (
         bool(creatable_part_models(series)) and series.permissions_for_user(user).can_add_subpage()
     )
+
+
+def can_reorder_parts(user: Any, series: SeriesPage) -> bool:
+    """Whether ``user`` may reorder the parts of ``series``: Wagtail's own check for reordering a
+    page's children (``can_reorder_children``: the publish permission, on the series or above)."""
+    return series.permissions_for_user(user).can_reorder_children()

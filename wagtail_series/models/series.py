@@ -106,6 +106,10 @@ class SeriesPage(RoutablePageMixin, BasePage):
     template = "wagtail_series/series_page.html"
     base_form_class = SeriesPageForm
 
+    # The page explorer lists a series' children in series order (the tree's), where Wagtail's
+    # drag and drop reorders them; editors can still sort by another column.
+    admin_default_ordering = "ord"
+
     # Derived from the parts (see the field): a copy or an alias computes its own.
     exclude_fields_in_copy = ["latest_public_part_published_at"]
 

@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 
 from .. import reader
-from ..admin.permissions import can_add_part
+from ..admin.permissions import can_add_part, can_reorder_parts
 from ..models import SeriesPage
 
 register = template.Library()
@@ -23,7 +23,7 @@ def series_contents_panel_data(panel: Any) -> dict[str, Any]:
     """``{% series_contents_panel_data self as data %}``: the series being edited, as saved.
 
     ``outline``: its editor outline (None while the series is being created); ``can_add_part``:
-    whether the user may add a part to it.
+    whether the user may add a part to it; ``can_reorder``: whether they may reorder its parts.
     """
     series, request = panel.instance, panel.request
     outline = None
@@ -32,6 +32,8 @@ def series_contents_panel_data(panel: Any) -> dict[str, Any]:
     return {
         "outline": outline,
         "can_add_part": bool(outline) and can_add_part(request.user, series),
+        "can_reorder": bool(outline and len(outline.entries) > 1)
+        and can_reorder_parts(request.user, series),
     }
 
 
