@@ -10,7 +10,7 @@ from django.urls import include, path
 from django.utils.html import format_html
 from wagtail import hooks
 
-from . import reader, surface_hooks
+from . import announcement, reader, surface_hooks
 from .admin import admin_urls, modeladmin
 from .admin.dashboard import ForthcomingPartsPanel
 from .admin.permissions import user_has_series_access
@@ -23,6 +23,7 @@ from .rich_text import SeriesPageLinkHandler
 hooks.register(surface_hooks.SERVE_FEED, serve_series_feed)
 hooks.register(surface_hooks.PART_POSITION, reader.get_part_position)
 hooks.register(surface_hooks.PART_SERIES, reader.get_part_series)
+hooks.register(surface_hooks.ROUTE_FORTHCOMING_PART, announcement.route_forthcoming_part)
 
 
 # Link handlers are registered per identifier and the last registration wins: run after

@@ -45,6 +45,7 @@ from .loading import (
     get_entry_pages,
     get_live_part_pages,
     get_part_details,
+    get_part_id_by_slug,
     get_public_part_pages,
 )
 from .memo import request_memo
@@ -52,6 +53,7 @@ from .outline import (
     Gap,
     NumberedPart,
     forthcoming_part_ids,
+    get_announcement_position,
     get_part_position,
     get_part_series,
     get_position_in,
@@ -147,4 +149,7 @@ __all__ = [
     "series_for_request",
     "series_in_scope",
     "site_feed_series",
+    # New with issue 14 (a forthcoming part's URL shows its announcement):
+    "get_announcement_position",
+    "get_part_id_by_slug",
 ]

@@ -34,6 +34,7 @@ from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
 
 __all__ = [
+    "get_part_id_by_slug",
     "get_entry_pages",
     "get_live_part_pages",
     "get_part_details",
@@ -82,6 +83,20 @@ def get_entry_pages(
         for page in _load_pages(model, queryset, _page_fields(model, defer_streamfields)):
             pages[page.pk] = page
     return pages
+
+
+def get_part_id_by_slug(series: SeriesPage, slug: str) -> int | None:
+    """The id of the part page of ``series`` whose slug is ``slug`` (any state), or None.
+
+    Only the id: nothing of the page (a draft's content) is read. One query.
+    """
+    return (
+        get_page_model()
+        .objects.child_of(series)
+        .filter(slug=slug, content_type_id__in=part_content_type_ids())
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:

@@ -62,7 +62,10 @@ def get_series_toc(
 
 @register.inclusion_tag("wagtail_series/includes/toc.html", takes_context=True)
 def series_toc(
-    context: template.Context, page: Page | None = None, window: Window = None
+    context: template.Context,
+    page: Page | None = None,
+    window: Window = None,
+    current: int | None = None,
 ) -> dict[str, Any]:
     """``{% series_toc [page] [window=...] %}``: the table of contents, the current part marked.
 
@@ -70,21 +73,27 @@ def series_toc(
     one, the next forthcoming ones and the last, gaps shown as an ellipsis with a link to the
     series page. On the series page, every part, ``SERIES_PAGE_SIZE`` a page (``?page=N``).
     ``window`` overrides: a dict of some of ``first``, ``around``, ``last``, ``forthcoming``
-    (the others from ``TOC_WINDOW``), or ``False`` for every part on one page.
+    (the others from ``TOC_WINDOW``), or ``False`` for every part on one page. ``current``: the
+    id of the part to mark as the current one when ``page`` is the series (a forthcoming part's
+    announcement, see ``wagtail_series.announcement``): windowed as on a part page.
     """
-    return _toc(context, page, window)
+    return _toc(context, page, window, current)
 
 
-def _toc(context: template.Context, page: Page | None, window: Window) -> dict[str, Any]:
+def _toc(
+    context: template.Context, page: Page | None, window: Window, current: int | None = None
+) -> dict[str, Any]:
     page, request = _page_and_request(context, page)
     outline = get_series_outline(context, page)
-    current_page_id = page.pk if page is not None else None
+    current_page_id = current if current is not None else (page.pk if page is not None else None)
+    # On the series page itself (not an announcement), the heading would link to the same page.
+    on_series_page = isinstance(page, SeriesPage) and current is None
     toc_page = None
     if outline is None:
         items: tuple[reader.SeriesEntry | reader.Gap, ...] = ()
     elif window is False:
         items = outline.entries
-    elif window is None and isinstance(page, SeriesPage):
+    elif window is None and on_series_page:
         toc_page = _toc_page(outline, request)
         items = tuple(toc_page.object_list) if toc_page is not None else outline.entries
     else:
@@ -106,6 +115,7 @@ def _toc(context: template.Context, page: Page | None, window: Window) -> dict[s
         "windowed": any(item.is_gap for item in items),
         "toc_page": toc_page,
         "current_page_id": current_page_id,
+        "heading_links": not on_series_page,
         "overdue_label": overdue_label(),
         "request": request,
     }
