@@ -62,7 +62,17 @@ def add_forthcoming_parts_panel(request, panels):
 @hooks.register("insert_global_admin_css")
 def series_admin_css():
     return format_html(
-        '<link rel="stylesheet" href="{}"><link rel="stylesheet" href="{}">',
+        '<link rel="stylesheet" href="{}"><link rel="stylesheet" href="{}">'
+        '<link rel="stylesheet" href="{}">',
         static("wagtail_series/admin.css"),
         static("wagtail_series/narrow.css"),
+        # Wagtail 7.4 and 8 have no insert_editor_css any more: the editor's styles are global.
+        static("wagtail_series/editor.css"),
     )
+
+
+# Part pages' rich-text editors: the link chooser opens at the series, links to forthcoming parts
+# read "coming soon" (static/wagtail_series/editor.js; it does nothing outside a series part).
+@hooks.register("insert_editor_js")
+def series_editor_js():
+    return format_html('<script src="{}" defer></script>', static("wagtail_series/editor.js"))

@@ -117,4 +117,5 @@ def _editor_entry(
         url=page_url(page, request) if page.live else None,
         first_published_at=page.first_published_at,
         last_published_at=page.last_published_at,
+        page_url=page_url(page, request),
     )
