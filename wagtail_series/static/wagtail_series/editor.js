@@ -47,7 +47,17 @@
   const start = () => {
     startAtSeries();
     mark();
-    new MutationObserver(mark).observe(document.body, {
+    // Typing changes the editors many times a second: mark once per frame at most.
+    let queued = false;
+    const markSoon = () => {
+      if (queued) return;
+      queued = true;
+      window.requestAnimationFrame(() => {
+        queued = false;
+        mark();
+      });
+    };
+    new MutationObserver(markSoon).observe(document.body, {
       childList: true,
       subtree: true,
       attributes: true,
