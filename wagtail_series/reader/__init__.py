@@ -47,6 +47,7 @@ from .loading import (
     get_part_details,
     get_part_id_by_slug,
     get_public_part_pages,
+    get_unpublished_part_pages,
 )
 from .memo import request_memo
 from .outline import (
@@ -152,4 +153,5 @@ __all__ = [
     # New with issue 14 (a forthcoming part's URL shows its announcement):
     "get_announcement_position",
     "get_part_id_by_slug",
+    "get_unpublished_part_pages",
 ]

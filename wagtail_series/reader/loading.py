@@ -35,6 +35,7 @@ from .visibility import _restriction_verdicts_many
 
 __all__ = [
     "get_part_id_by_slug",
+    "get_unpublished_part_pages",
     "get_entry_pages",
     "get_live_part_pages",
     "get_part_details",
@@ -152,19 +153,30 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     For caches and frontends: any live page may be in a cache, whoever may read it. The pages are
     specific, with their own fields deferred. One query, however many series and parts.
     """
-    parts: dict[int, list[SeriesPartMixin]] = {s.pk: [] for s in series_list}
+    return _part_pages_by_liveness(series_list, live=True)
+
+
+def get_unpublished_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Page]]:
+    """Every part page of each series that is not live, by series id, in tree order.
+
+    For caches: the URLs where a forthcoming part's announcement may be cached
+    (``FORTHCOMING_PART_PAGE``). Plain page rows, no field of the part type read (nothing of a
+    draft). One query, however many series and parts.
+    """
+    return _part_pages_by_liveness(series_list, live=False)
+
+
+def _part_pages_by_liveness(series_list: Sequence[SeriesPage], *, live: bool) -> dict[int, list]:
+    parts: dict[int, list] = {s.pk: [] for s in series_list}
     if not series_list:
         return parts
     by_path = {s.path: s.pk for s in series_list}
-    pages = (
-        get_page_model()
-        .objects.filter(
-            children_of(series_list), live=True, content_type_id__in=part_content_type_ids()
-        )
-        .specific(defer=True)
-        .order_by("path")
+    pages = get_page_model().objects.filter(
+        children_of(series_list), live=live, content_type_id__in=part_content_type_ids()
     )
-    for page in pages:
+    if live:
+        pages = pages.specific(defer=True)
+    for page in pages.order_by("path"):
         parts[by_path[page.path[: -Page.steplen]]].append(page)
     return parts
 
