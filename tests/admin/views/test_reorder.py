@@ -195,12 +195,18 @@ def test_titles_are_escaped(client, admin, home):
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
-# Committed for real, so that the propagation runs as in production: on commit, in the batch.
-@pytest.mark.django_db(transaction=True)
-def test_a_move_purges_once(client, admin, series, purged):  # noqa: F811
+def test_a_move_purges_once(
+    client,
+    admin,
+    series,
+    purged,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
     client.force_login(admin)
     purged.clear()
-    client.post(position_url(series, part("Stink Bomb"), 0))
+    # The propagation runs on commit, as in production.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(position_url(series, part("Stink Bomb"), 0))
     assert len(purged) == 1
     assert any(url.endswith("/memories/") for url in purged[0])
 
