@@ -106,7 +106,7 @@ docs-serve: install ## Serve the docs on http://127.0.0.1:8001/
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
 
 docs-screenshots: install ## Retake the docs' screenshots (docs/images/) with the browser test
-	WAGTAIL_SERIES_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_editor_story.py
+	WAGTAIL_SERIES_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_editor_story.py tests/browser/test_reorder_and_announcement.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run

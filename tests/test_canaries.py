@@ -233,9 +233,21 @@ def test_json_ld_carries_no_canary(client, site_with_canaries):
     assert not any(text in json.dumps(data) for text in canaries.values())
 
 
-def test_a_forthcoming_part_page_itself_is_not_served(client, site_with_canaries):
+def test_a_forthcoming_part_url_shows_only_its_announcement(client, site_with_canaries, settings):
+    """Issue 14: the URL of an announced part shows its announcement (FORTHCOMING_PART_PAGE),
+    never the draft; unannounced and private drafts stay a 404."""
     canaries, _ = site_with_canaries
     draft = reload(Page.objects.get(title=canaries["DRAFTTITLE"]))
+    response = client.get(draft.url)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Stink Bomb" in body
+    assert not any(text in body for text in canaries.values())
+    for name in ("UNANNOUNCEDTITLE", "PRIVATEFORTHCOMING"):
+        hidden = reload(Page.objects.get(title=canaries[name]))
+        response = client.get(hidden.url)
+        assert response.status_code == 404
+        assert not any(text in response.content.decode() for text in canaries.values())
+    settings.WAGTAIL_SERIES = {"FORTHCOMING_PART_PAGE": False}
     assert client.get(draft.url).status_code == 404
 
 

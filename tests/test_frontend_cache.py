@@ -20,9 +20,14 @@ SITE_FEEDS = {f"{ROOT}/series/feed/", f"{ROOT}/series/feed/atom/", f"{ROOT}/seri
 
 
 def series_urls(series) -> set[str]:
-    """The series page, its feeds, the site-wide feeds, the REST listing and its detail."""
+    """The series page, its feeds, the site-wide feeds, the REST listing and its detail, and the
+    URLs of its parts that are not live (they show announcements, FORTHCOMING_PART_PAGE)."""
     base = f"{ROOT}/{series.slug}/"
+    announcements = {
+        f"{ROOT}{page.url}" for page in reload(series).get_children().filter(live=False)
+    }
     return {
+        *announcements,
         base,
         base + "feed/",
         base + "feed/atom/",

@@ -87,6 +87,10 @@ DEFAULTS: dict[str, Any] = {
     # the page editor: "confirm" asks the editor to tick "Publish without content" first, "error"
     # refuses it, "allow" lets it through silently.
     "EMPTY_PART_PUBLISH": "confirm",
+    # Whether the URL of a forthcoming part (announced, not live yet) shows its announcement
+    # (forthcoming title, teaser, expected date, the series' table of contents; noindex, status
+    # 200) rather than Wagtail's 404. Parts readers don't see still answer 404.
+    "FORTHCOMING_PART_PAGE": True,
 }
 
 # The values of EMPTY_PART_PUBLISH.

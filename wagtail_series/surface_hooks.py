@@ -1,7 +1,8 @@
 """The call-time link between surfaces that models declare and the code behind them.
 
 Models declare surfaces in their class bodies whose work needs the reader: ``SeriesPage``'s feed
-routes (``feed/``, ``feed/atom/``, ``feed/json/``), the ``series`` field of
+routes (``feed/``, ``feed/atom/``, ``feed/json/``) and its route to forthcoming parts'
+announcements, the ``series`` field of
 ``SeriesPartMixin.api_fields`` and the cache tag ``SeriesPartMixin.serve`` adds (its series). The
 reader imports the models, so no module the models import may import the reader: that would be an
 import circle, and whichever module of it a host site imports first (say
@@ -40,6 +41,10 @@ PREFETCH_MEMBERSHIPS = "wagtail_series_prefetch_memberships"
 PART_SERIES = "wagtail_series_part_series"
 """``(page, request) -> SeriesPage | None``: ``reader.get_part_series`` (the cache tag of a part
 page and of its pages-API detail)."""
+
+ROUTE_FORTHCOMING_PART = "wagtail_series_route_forthcoming_part"
+"""``(series, request, slug) -> RouteResult | None``: ``announcement.route_forthcoming_part``
+(the announcement page at a forthcoming part's URL, routed by ``SeriesPage.route``)."""
 
 
 def registered(name: str) -> Callable[..., Any]:

@@ -10,7 +10,7 @@ from django.urls import include, path
 from django.utils.html import format_html
 from wagtail import hooks
 
-from . import reader, surface_hooks
+from . import announcement, reader, surface_hooks
 from .admin import admin_urls, modeladmin
 from .admin.dashboard import ForthcomingPartsPanel
 from .admin.memberships import add_memberships_message
@@ -26,6 +26,7 @@ hooks.register(surface_hooks.PART_POSITION, reader.get_part_position)
 hooks.register(surface_hooks.PART_POSITIONS, reader.get_part_positions)
 hooks.register(surface_hooks.PREFETCH_MEMBERSHIPS, reader.prefetch_memberships)
 hooks.register(surface_hooks.PART_SERIES, reader.get_part_series)
+hooks.register(surface_hooks.ROUTE_FORTHCOMING_PART, announcement.route_forthcoming_part)
 
 
 # Link handlers are registered per identifier and the last registration wins: run after
@@ -68,7 +69,17 @@ def add_forthcoming_parts_panel(request, panels):
 @hooks.register("insert_global_admin_css")
 def series_admin_css():
     return format_html(
-        '<link rel="stylesheet" href="{}"><link rel="stylesheet" href="{}">',
+        '<link rel="stylesheet" href="{}"><link rel="stylesheet" href="{}">'
+        '<link rel="stylesheet" href="{}">',
         static("wagtail_series/admin.css"),
         static("wagtail_series/narrow.css"),
+        # Wagtail 7.4 and 8 have no insert_editor_css any more: the editor's styles are global.
+        static("wagtail_series/editor.css"),
     )
+
+
+# Part pages' rich-text editors: the link chooser opens at the series, links to forthcoming parts
+# read "coming soon" (static/wagtail_series/editor.js; it does nothing outside a series part).
+@hooks.register("insert_editor_js")
+def series_editor_js():
+    return format_html('<script src="{}" defer></script>', static("wagtail_series/editor.js"))

@@ -298,3 +298,50 @@ def test_parts_panel_queries_do_not_grow_with_linked_parts(admin_client, home):
         assert len(contents.select("[data-series-linked-target]")) == parts // 3 * 2
         counts[parts] = len(queries)
     assert counts[3] == counts[300], counts
+
+
+# --- Issue 14, round 2 ----------------------------------------------------------------------------
+
+
+def test_the_preview_is_exactly_the_public_table_of_contents_entry(admin_client, client, series):
+    """The scheduled part: readers see "coming soon, expected <its scheduled date>", never the
+    scheduled time the state line gives editors."""
+    stink = SeriesPart.objects.get(title="Stink Bomb")
+    preview = panel(admin_client.get(edit_url(stink)), "[data-series-reader-preview]")
+    public = BeautifulSoup(client.get(reload(series).url).content, "html.parser")
+    entry = next(
+        li
+        for li in public.select(".series-toc__entry")
+        if li.select_one(".series-toc__title").get_text(strip=True) == "Stink Bomb"
+    )
+    assert text(preview) == text(entry)
+    assert "scheduled for" not in text(preview)
+
+
+def test_an_overdue_part_previews_as_delayed(admin_client, home):
+    series = make_series(home, "Late")
+    late = add_part(
+        series, "Late one", state="draft", expected_date=timezone.localdate() - dt.timedelta(days=2)
+    )
+    preview = panel(admin_client.get(edit_url(late)), "[data-series-reader-preview]")
+    assert "delayed" in text(preview) and "coming soon" not in text(preview)
+
+
+def test_part_editors_get_the_series_for_their_rich_text(admin_client, series):
+    import json
+
+    stink = SeriesPart.objects.get(title="Stink Bomb")
+    editing, adding = edit_url(stink), add_url(SeriesPart, series)
+    for response in (admin_client.get(editing), admin_client.get(adding)):
+        script = panel(response, "#wagtail-series-rich-text")
+        config = json.loads(script.string)
+        assert config["seriesChooserUrl"] == reverse(
+            "wagtailadmin_choose_page_child", args=[series.pk]
+        )
+        assert config["pageChooserUrl"] == reverse("wagtailadmin_choose_page")
+        # Every part that is not live: its links read "coming soon" in the editor.
+        assert config["forthcomingUrls"] == [reload(stink).url] + [
+            p.url for p in SeriesPart.objects.filter(live=False).exclude(pk=stink.pk)
+        ]
+        assert config["forthcomingLabel"] == "coming soon"
+        assert b"wagtail_series/editor.js" in response.content

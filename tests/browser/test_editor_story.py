@@ -2,7 +2,8 @@
 
 An editor logs in, creates a series from the Series area, starts Part 1 in the page editor, adds
 two forthcoming parts with the "Add forthcoming part" action, then writes Part 1 with a rich-text
-link to Part 2 (typed in Draftail, the link picked with the page chooser) and publishes it. An
+link to Part 2 (typed in Draftail, the link picked with the page chooser, which opens at the
+series; the link then reads "coming soon" in the editor) and publishes it. An
 anonymous reader sees Parts 2 and 3 in Part 1's table of contents without links, and the mention
 of Part 2 in the text without a link. The editor publishes Part 2 from the forthcoming-parts
 report; the reader reloads Part 1: the table of contents entry and the mention are links now.
@@ -182,6 +183,8 @@ def link_selection_to_page(page: Any, path: list[str], title: str) -> None:
     page.locator("button[name=LINK]").click()
     modal = page.locator(".modal-content")
     modal.wait_for(state="visible")
+    if not path:  # opened where the pages are: the series (issue 14)
+        modal.locator("a.choose-page", has_text=title).wait_for()
     for step in path:
         modal.locator("tr", has_text=step).locator("a.navigate-pages").click()
     modal.locator("a.choose-page", has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")).click()
@@ -281,7 +284,12 @@ def test_editor_story(story_site: StorySite, browser: Any) -> None:
         page.keyboard.press("ArrowLeft")  # before the full stop
         for _ in PART_2:
             page.keyboard.press("Shift+ArrowLeft")
-        link_selection_to_page(page, ["wagtail-series demo", SERIES], PART_2)
+        # The chooser opens at the series (issue 14): Part 2 is right there, no exploring.
+        link_selection_to_page(page, [], PART_2)
+        # In the editor, the link to the forthcoming part reads "coming soon".
+        link = page.locator("a.TooltipEntity.series-forthcoming-link", has_text=PART_2)
+        expect(link).to_have_count(1)
+        expect(link).to_have_attribute("data-series-label", "coming soon")
         panel = page.locator("[data-series-part-context]")
         expect(panel).to_contain_text(f"Part of the series {SERIES}")
         shots.take(page, "06-part-1-link-to-part-2.png")
@@ -317,7 +325,7 @@ def test_editor_story(story_site: StorySite, browser: Any) -> None:
         page.goto("/admin/series/forthcoming-parts/")
         rows = page.locator("table.listing tbody tr")
         expect(rows.first).to_contain_text(PART_3)  # overdue first
-        expect(rows.first).to_contain_text("overdue")
+        expect(rows.first).to_contain_text("Overdue")  # in its own column only (issue 14)
         page.mouse.move(0, 0)
         shots.take(page, "09-forthcoming-parts-report.png")
         page.get_by_role("link", name=PART_2, exact=True).click()

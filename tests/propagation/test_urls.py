@@ -134,6 +134,9 @@ def test_the_purge_is_every_url_showing_the_series_with_its_api_urls(memories):
     assert urls == {
         *SERIES,
         ROSE,
+        # The forthcoming parts' URLs show their announcements (FORTHCOMING_PART_PAGE, issue 14).
+        f"{ROOT}/memories/stink-bomb/",
+        f"{ROOT}/memories/cannon-fodder/",
         f"{ROOT}/series/feed/",
         f"{ROOT}/series/feed/atom/",
         f"{ROOT}/series/feed/json/",
@@ -141,6 +144,20 @@ def test_the_purge_is_every_url_showing_the_series_with_its_api_urls(memories):
         f"{ROOT}/api/v2/series/{series.pk}/",
         f"{ROOT}/api/v2/pages/{rose.pk}/",
     }
+
+
+def test_announcement_urls_are_purged_by_tag_and_only_when_shown(memories, settings):
+    from wagtail_series.propagation.urls import purge_plan
+
+    pages = memories()
+    series, stink = pages["series"], pages["stink"]
+    announcement = f"{ROOT}/memories/stink-bomb/"
+    plan = purge_plan(change_set(series, stink, event="updated"), Snapshot.load({series.pk}))
+    # Served by the series page, with its cache tag: purged by tag, not as a stale URL.
+    assert announcement in plan.urls and announcement not in plan.stale_urls
+    settings.WAGTAIL_SERIES = {"FORTHCOMING_PART_PAGE": False}
+    urls = purge_urls(change_set(series, stink, event="updated"), Snapshot.load({series.pk}))
+    assert announcement not in urls
 
 
 def test_the_purge_names_private_live_parts_stale_urls_and_old_urls(memories):

@@ -221,3 +221,36 @@ def test_editor_outlines_for_many_series_cost_constant_queries(
     assert {(o.published_count, o.forthcoming_count) for o in outlines.values()} == {(1, 1)}
     with django_assert_num_queries(0):
         assert reader.get_editor_outlines([]) == {}
+
+
+# --- Issue 14, round 2: the part's own URL, and the part as readers see it -------------------
+
+
+def test_page_url_is_given_live_or_not(every_state):
+    outline = reader.get_editor_outline(every_state)
+    urls = {e.title: e.page_url for e in outline.entries}
+    assert urls["Published"] == "/memories/published/"
+    assert urls["Scheduled"] == "/memories/scheduled/"
+    assert urls["Hidden"] == "/memories/hidden/"
+
+
+def test_reader_entry_is_the_entry_readers_see(every_state):
+    """``EditorEntry.reader_entry`` equals the reader's own ``SeriesEntry`` for every part an
+    anonymous reader sees (the part panel's preview shows it)."""
+    editor = {e.page_id: e for e in reader.get_editor_outline(every_state).entries}
+    public = reader.get_series_outline(every_state, make_request()).entries
+    assert public
+    for entry in public:
+        mine = editor[entry.page_id].reader_entry
+        assert (mine.position, mine.label, mine.title, mine.status, mine.url) == (
+            entry.position,
+            entry.label,
+            entry.title,
+            entry.status,
+            entry.url,
+        )
+        assert (mine.teaser, mine.expected_date, mine.is_overdue) == (
+            entry.teaser,
+            entry.expected_date,
+            entry.is_overdue,
+        )

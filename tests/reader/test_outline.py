@@ -513,3 +513,25 @@ def test_first_published_is_where_reading_starts(series):
     first = add_part(series, "First")
     add_part(series, "Second")
     assert reader.get_series_outline(series).first_published.page_id == first.pk
+
+
+# --- Issue 14, round 2: a forthcoming part's announcement -----------------------------------
+
+
+def test_announcement_position_is_for_forthcoming_entries_only(home):
+    from tests.conftest import add_part, make_series, reload
+    from wagtail_series import reader
+
+    series = make_series(home, "Trio")
+    one = add_part(series, "One")
+    two = add_part(series, "Two", state="draft")
+    hidden = add_part(series, "Hidden", state="draft", announce_forthcoming=False)
+    outline = reader.get_series_outline(reload(series))
+    position = reader.get_announcement_position(outline, two.pk)
+    assert position is not None and position.entry.title == "Two"
+    assert position.previous.page_id == one.pk and position.next is None
+    assert reader.get_announcement_position(outline, one.pk) is None  # published: no announcement
+    assert reader.get_announcement_position(outline, hidden.pk) is None
+    assert reader.get_part_id_by_slug(series, "two") == two.pk
+    assert reader.get_part_id_by_slug(series, "hidden") == hidden.pk
+    assert reader.get_part_id_by_slug(series, "nothing") is None

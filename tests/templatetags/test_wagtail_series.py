@@ -228,3 +228,17 @@ def test_series_page_has_no_start_reading_without_a_published_part(client, home)
     add_part(series, "Prologue", state="draft")
     soup = BeautifulSoup(client.get(series.url).content, "html.parser")
     assert soup.find(class_="series__start") is None
+
+
+# --- Issue 14, round 2: the heading of the series page's own table of contents ---------------
+
+
+def test_the_toc_heading_links_to_the_series_except_on_the_series_page(memories_pages):
+    from bs4 import BeautifulSoup
+
+    series, rose = memories_pages["series"], memories_pages["rose"]
+    on_series = BeautifulSoup(render("{% series_toc %}", page=series), "html.parser")
+    heading = on_series.select_one(".series-toc__heading")
+    assert heading.a is None and heading.get_text(strip=True) == "Memories"
+    on_part = BeautifulSoup(render("{% series_toc %}", page=rose), "html.parser")
+    assert on_part.select_one(".series-toc__heading a")["href"] == series.url

@@ -11,7 +11,10 @@ from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
+from .. import propagation
+from ..compat import get_page_model
 from ..models import LinkedPart, SeriesPage, SeriesPart
+from ..models.parts import part_content_type_ids
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -112,3 +115,51 @@ def _apply_default_privacy(page: Page, request: HttpRequest) -> None:
     )
     if kind == BaseViewRestriction.GROUPS:
         restriction.groups.set(setting["groups"])
+
+
+def part_pages_in_order(series: SeriesPage) -> list[Page]:
+    """The part pages directly under ``series`` (any state), in tree order: what the reorder view
+    moves. The same pages as ``reader.get_editor_outline(series).entries``, in the same order;
+    plain page rows, one query."""
+    return list(
+        get_page_model()
+        .objects.child_of(series)
+        .filter(content_type_id__in=part_content_type_ids())
+        .order_by("path")
+    )
+
+
+def move_part(
+    series: SeriesPage,
+    part_id: int,
+    *,
+    user: Any,
+    position: int | None = None,
+    step: int = 0,
+) -> bool:
+    """Move the part page ``part_id`` to ``position`` (0-based) among the part pages of
+    ``series``, or ``step`` places down (up when negative); positions out of range mean the first
+    or the last place.
+
+    Wagtail's own ordering does the move, as its explorer's drag and drop does
+    (``SetPagePositionView``): ``Page.move`` to the left or right of the part now at ``position``,
+    with ``user`` so that Wagtail checks they may move it (``MovePagePermissionError``
+    otherwise) and logs the move. Callers check ``can_reorder_children`` on the series first.
+    Moving fires ``post_page_move`` once: one propagation batch (one purge, one webhook).
+
+    Returns whether the part moved (False when it already stands there). Raises ``LookupError``
+    when ``part_id`` is not a part page of ``series``.
+    """
+    parts = part_pages_in_order(series)
+    ids = [page.pk for page in parts]
+    if part_id not in ids:
+        raise LookupError(part_id)
+    old = ids.index(part_id)
+    part = parts[old]
+    position = max(0, min(old + step if position is None else position, len(parts) - 1))
+    if position == old:
+        return False
+    target = parts[position]
+    with propagation.batch():
+        part.move(target, pos="left" if position < old else "right", user=user)
+    return True

@@ -7,6 +7,7 @@ from django.urls import path
 
 from .views.parts import AddForthcomingPartView, AnnouncePartsView, LinkPageView
 from .views.planner import ForthcomingPartsReportView
+from .views.reorder import ReorderPartsView, SetPartPositionView
 
 app_name = "wagtail_series_admin"
 
@@ -35,5 +36,11 @@ urlpatterns = [
         "<int:series_id>/link-page/",
         LinkPageView.as_view(),
         name="link_page",
+    ),
+    path("<int:series_id>/reorder/", ReorderPartsView.as_view(), name="reorder_parts"),
+    path(
+        "<int:series_id>/reorder/<int:page_id>/",
+        SetPartPositionView.as_view(),
+        name="set_part_position",
     ),
 ]

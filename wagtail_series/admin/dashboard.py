@@ -45,12 +45,17 @@ class ForthcomingPartsPanel(Component):
         rows = forthcoming_rows(series, request)
         overdue = [row for row in rows if row.overdue]
         upcoming = [row for row in rows if not row.overdue and row.due_date is not None]
+        listed_overdue, listed_upcoming = overdue[: self.limit], upcoming[: self.limit]
         context.update(
-            overdue=overdue[: self.limit],
+            overdue=listed_overdue,
             overdue_count=len(overdue),
-            upcoming=upcoming[: self.limit],
+            upcoming=listed_upcoming,
             upcoming_count=len(upcoming),
             undated_count=len(rows) - len(overdue) - len(upcoming),
+            # The count says how many of all the forthcoming parts the panel lists, so that the
+            # two agree: undated parts are never listed here (the report lists them).
+            listed_count=len(listed_overdue) + len(listed_upcoming),
+            total_count=len(rows),
             report_url=report_url,
             show_locale_labels=show_locales,
             locale_code=locale_code,

@@ -46,6 +46,7 @@ from .locales import (
 )
 from .permissions import (
     can_add_part,
+    can_reorder_parts,
     linked_part_allowed,
     series_for_user,
     user_has_series_access,
@@ -168,7 +169,7 @@ class SeriesPermissionHelper(PagePermissionHelper):
 
 class SeriesButtonHelper(PageButtonHelper):
     """Edit (Wagtail's page editor), view live, add forthcoming part, announce several parts,
-    link an existing page, forthcoming parts.
+    link an existing page, reorder parts, forthcoming parts.
 
     No copy, delete or unpublish here: they are in the page editor, and checking them would
     cost queries for every row.
@@ -217,6 +218,17 @@ class SeriesButtonHelper(PageButtonHelper):
                         % {"series": obj.title},
                     }
                 )
+        if "reorder" not in exclude and can_reorder_parts(user, obj):
+            reorder = reverse("wagtail_series_admin:reorder_parts", args=[obj.pk])
+            buttons.append(
+                {
+                    "url": f"{reorder}?{urlencode({'next': self.request.get_full_path()})}",
+                    "label": _("Reorder parts"),
+                    "classname": classnames,
+                    "title": _("Change the order of the parts of %(series)s")
+                    % {"series": obj.title},
+                }
+            )
         if "view_live" not in exclude and obj.live:
             url = obj.get_url(self.request)
             if url:

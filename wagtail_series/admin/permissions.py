@@ -76,3 +76,9 @@ def can_link_page(user: Any, series: SeriesPage) -> bool:
 def linked_part_allowed(series: SeriesPage) -> bool:
     """Whether ``series`` takes linked parts (Wagtail's page type rules; no query)."""
     return LinkedPart in creatable_part_models(series)
+
+
+def can_reorder_parts(user: Any, series: SeriesPage) -> bool:
+    """Whether ``user`` may reorder the parts of ``series``: Wagtail's own check for reordering a
+    page's children (``can_reorder_children``: the publish permission, on the series or above)."""
+    return series.permissions_for_user(user).can_reorder_children()

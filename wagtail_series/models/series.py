@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -106,6 +107,10 @@ class SeriesPage(RoutablePageMixin, BasePage):
     template = "wagtail_series/series_page.html"
     base_form_class = SeriesPageForm
 
+    # The page explorer lists a series' children in series order (the tree's), where Wagtail's
+    # drag and drop reorders them; editors can still sort by another column.
+    admin_default_ordering = "ord"
+
     # Derived from the parts (see the field): a copy or an alias computes its own.
     exclude_fields_in_copy = ["latest_public_part_published_at"]
 
@@ -138,7 +143,18 @@ class SeriesPage(RoutablePageMixin, BasePage):
     def route(self, request, path_components):
         if path_components:
             setattr(request, self.ROUTED_SERIES_ATTRIBUTE, self)
-        return super().route(request, path_components)
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            # No live page there: a forthcoming part's URL shows its announcement (see
+            # wagtail_series.announcement and FORTHCOMING_PART_PAGE); anything else stays a 404.
+            if len(path_components) == 1:
+                route = surface_hooks.registered(surface_hooks.ROUTE_FORTHCOMING_PART)(
+                    self, request, path_components[0]
+                )
+                if route is not None:
+                    return route
+            raise
 
     def with_content_json(self, content: dict) -> SeriesPage:
         """A revision's version of this series, keeping the row's listing date: it describes

@@ -7,10 +7,11 @@ see, which parts are public, which are live (any may be in a cache), the outline
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import reader
+from ..conf import series_settings
 from ..models import SeriesPage
 
 __all__ = ["Snapshot"]
@@ -32,6 +33,9 @@ class Snapshot:
     sends them as stale URLs instead)."""
     outlines: dict[int, reader.SeriesOutline]
     """The public series' outlines, as anonymous readers see them."""
+    announcement_parts: dict[int, list[Any]] = field(default_factory=dict)
+    """The part pages of the public series that are not live: their URLs show an announcement
+    (``FORTHCOMING_PART_PAGE``; none when it is off). Plain page rows, for their URLs only."""
 
     @classmethod
     def load(cls, series_ids: Iterable[int]) -> Snapshot:
@@ -49,4 +53,9 @@ class Snapshot:
             public_series=public_series,
             public_parts=reader.get_public_part_pages(list(public_series.values())),
             outlines=reader.get_series_outlines(list(public_series.values()), None),
+            announcement_parts=(
+                reader.get_unpublished_part_pages(list(public_series.values()))
+                if series_settings.FORTHCOMING_PART_PAGE
+                else {}
+            ),
         )

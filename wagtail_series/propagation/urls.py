@@ -125,12 +125,14 @@ def moved_urls(moves: Iterable[Move], urls: Iterable[str]) -> list[tuple[str, st
 
 def purge_urls(change_set: ChangeSet, snapshot: Snapshot) -> set[str]:
     """Every URL that shows a changed series: the series page and its feeds, each live part,
-    the site-wide feeds, the REST API's series and part URLs, and URLs the change left stale."""
+    the announcements at its forthcoming parts' URLs, the site-wide feeds, the REST API's series
+    and part URLs, and URLs the change left stale."""
     batch = PurgeBatch()
     for series in snapshot.series.values():
         live_parts = snapshot.live_parts[series.pk]
         batch.add_urls(series_urls(series, live_parts, cached_paths=True, cache=batch))
         batch.add_urls(api_urls(series, live_parts))
+        batch.add_urls(series_urls(None, snapshot.announcement_parts.get(series.pk, ())))
     batch.add_urls(change_set.stale_urls)
     batch.add_urls(old_url for old_url, _new in moved_urls(change_set.moves, batch.urls))
     return batch.urls
@@ -166,6 +168,8 @@ def purge_plan(change_set: ChangeSet, snapshot: Snapshot) -> PurgePlan:
         parts = snapshot.public_parts.get(series.pk, ())
         tagged.update(series_urls(series, parts, cached_paths=True))
         tagged.update(api_urls(series, parts if pages_api_tagged else ()))
+        # An announcement is served by the series page: it carries the series' tag.
+        tagged.update(series_urls(None, snapshot.announcement_parts.get(series.pk, ())))
     return PurgePlan(
         urls=tuple(sorted(urls)),
         stale_urls=tuple(sorted(urls - tagged)),

@@ -53,7 +53,9 @@ from .loading import (
     get_entry_pages,
     get_live_part_pages,
     get_part_details,
+    get_part_id_by_slug,
     get_public_part_pages,
+    get_unpublished_part_pages,
 )
 from .memo import request_memo
 from .outline import (
@@ -61,6 +63,7 @@ from .outline import (
     NumberedPart,
     forthcoming_part_ids,
     get_page_series,
+    get_announcement_position,
     get_part_position,
     get_part_positions,
     get_part_series,
@@ -161,4 +164,8 @@ __all__ = [
     "get_page_series",
     "get_part_positions",
     "prefetch_memberships",
+    # New with issue 14 (a forthcoming part's URL shows its announcement):
+    "get_announcement_position",
+    "get_part_id_by_slug",
+    "get_unpublished_part_pages",
 ]

@@ -149,4 +149,5 @@ def _editor_entry(
         target_id=target_id,
         target_title=target_title,
         target_live=target_live,
+        page_url=page_url(page, request),
     )

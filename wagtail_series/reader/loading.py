@@ -32,6 +32,8 @@ from .types import PartDetails, SeriesEntry
 from .visibility import _restriction_verdicts_many
 
 __all__ = [
+    "get_part_id_by_slug",
+    "get_unpublished_part_pages",
     "get_entry_pages",
     "get_live_part_pages",
     "get_part_details",
@@ -93,6 +95,20 @@ def _entry_models() -> list[type[Page]]:
     """The part types whose pages can be published entries: a linked part never is one (its
     target is)."""
     return [model for model in get_part_models() if not issubclass(model, LinkedPart)]
+
+
+def get_part_id_by_slug(series: SeriesPage, slug: str) -> int | None:
+    """The id of the part page of ``series`` whose slug is ``slug`` (any state), or None.
+
+    Only the id: nothing of the page (a draft's content) is read. One query.
+    """
+    return (
+        get_page_model()
+        .objects.child_of(series)
+        .filter(slug=slug, content_type_id__in=part_content_type_ids())
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def get_part_details(entries: Iterable[SeriesEntry]) -> dict[int, PartDetails]:
@@ -171,28 +187,44 @@ def get_live_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Ser
     specific, with their own fields deferred. Two queries (three with linked targets), however
     many series and parts.
     """
-    parts: dict[int, list[SeriesPartMixin]] = {s.pk: [] for s in series_list}
+    parts = _part_pages_by_liveness(series_list, live=True)
     if not series_list:
         return parts
-    by_path = {s.path: s.pk for s in series_list}
-    pages = (
-        get_page_model()
-        .objects.filter(
-            children_of(series_list), live=True, content_type_id__in=part_content_type_ids()
-        )
-        .specific(defer=True)
-        .order_by("path")
-    )
-    for page in pages:
-        if not isinstance(page, LinkedPart):  # never served: its target is
-            parts[by_path[page.path[: -Page.steplen]]].append(page)
     # The live targets of linked parts: they show the series too (two queries, when any).
+    by_path = {s.path: s.pk for s in series_list}
     links = linked_part_rows(series_list)
     targets = _live_pages_deferred({target_id for _, target_id in links if target_id})
     for path, target_id in links:
         target = targets.get(target_id) if target_id else None
         if target is not None:
             parts[by_path[path[: -Page.steplen]]].append(target)
+    return parts
+
+
+def get_unpublished_part_pages(series_list: Sequence[SeriesPage]) -> dict[int, list[Page]]:
+    """Every part page of each series that is not live, by series id, in tree order.
+
+    For caches: the URLs where a forthcoming part's announcement may be cached
+    (``FORTHCOMING_PART_PAGE``). Plain page rows, no field of the part type read (nothing of a
+    draft). One query, however many series and parts.
+    """
+    return _part_pages_by_liveness(series_list, live=False)
+
+
+def _part_pages_by_liveness(series_list: Sequence[SeriesPage], *, live: bool) -> dict[int, list]:
+    parts: dict[int, list] = {s.pk: [] for s in series_list}
+    if not series_list:
+        return parts
+    by_path = {s.path: s.pk for s in series_list}
+    pages = get_page_model().objects.filter(
+        children_of(series_list), live=live, content_type_id__in=part_content_type_ids()
+    )
+    if live:
+        pages = pages.specific(defer=True)
+    for page in pages.order_by("path"):
+        if live and isinstance(page, LinkedPart):
+            continue  # never served: its target is (see get_live_part_pages)
+        parts[by_path[page.path[: -Page.steplen]]].append(page)
     return parts
 
 

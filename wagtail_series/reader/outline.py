@@ -44,6 +44,7 @@ __all__ = [
     "NumberedPart",
     "forthcoming_part_ids",
     "get_page_series",
+    "get_announcement_position",
     "get_part_position",
     "get_part_positions",
     "get_position_in",
@@ -288,6 +289,14 @@ def get_position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None
     page of that series, without looking its series up (for a surface that already holds the
     outline the page came from). None when it is not a published entry of the outline."""
     return _position_in(outline, page_id)
+
+
+def get_announcement_position(outline: SeriesOutline, page_id: int) -> PartPosition | None:
+    """Where the forthcoming part ``page_id`` stands in ``outline``, for its announcement page
+    (the part's own URL while it is not live). None unless it is a forthcoming entry of the
+    outline: drafts that are not announced and parts ``outline``'s request may not see have no
+    announcement."""
+    return _position_in(outline, page_id, forthcoming=True)
 
 
 def forthcoming_part_ids(pages: Iterable[Page | None]) -> set[int]:
@@ -569,11 +578,14 @@ def _routed_series(page: Page, request: HttpRequest | None) -> SeriesPage | None
     return None
 
 
-def _position_in(outline: SeriesOutline, page_id: int) -> PartPosition | None:
+def _position_in(
+    outline: SeriesOutline, page_id: int, *, forthcoming: bool = False
+) -> PartPosition | None:
+    """The position of a published entry (a forthcoming one with ``forthcoming``)."""
     entries = outline.entries
     for index, entry in enumerate(entries):
         if entry.page_id == page_id:
-            if not entry.is_published:
+            if entry.is_forthcoming != forthcoming:
                 return None
             return PartPosition(
                 outline=outline,

@@ -314,6 +314,27 @@ class EditorEntry:
     def is_placeholder(self) -> bool:
         """A linked part that points at no page yet."""
         return self.linked and self.target_id is None
+    page_url: str | None = None
+    """The part's URL live or not: where readers find it once published, and its announcement
+    before (``FORTHCOMING_PART_PAGE``). For the admin only (e.g. to know links to it)."""
+
+    @property
+    def reader_entry(self) -> SeriesEntry:
+        """The part as readers see it in a table of contents, once the series is public: the
+        same ``SeriesEntry`` the reader's outline holds for it (for an editor's preview)."""
+        return SeriesEntry(
+            page_id=self.page_id,
+            position=self.position or 0,
+            label=self.label or "",
+            title=self.reader_title,
+            status=EntryStatus.PUBLISHED if self.shown_live else EntryStatus.FORTHCOMING,
+            url=self.url,
+            teaser=self.teaser,
+            expected_date=None if self.shown_live else self.due_date,
+            scheduled_at=self.scheduled_at,
+            first_published_at=self.first_published_at,
+            last_published_at=self.last_published_at,
+        )
 
     @property
     def due_date(self) -> date | None:

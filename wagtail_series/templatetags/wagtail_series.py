@@ -105,6 +105,7 @@ def series_toc(
     page: Page | None = None,
     window: Window = None,
     series: SeriesPage | None = None,
+    current: int | None = None,
 ) -> dict[str, Any]:
     """``{% series_toc [page] [window=...] %}``: the table of contents, the current part marked.
 
@@ -113,23 +114,31 @@ def series_toc(
     series page. On the series page, every part, ``SERIES_PAGE_SIZE`` a page (``?page=N``).
     ``window`` overrides: a dict of some of ``first``, ``around``, ``last``, ``forthcoming``
     (the others from ``TOC_WINDOW``), or ``False`` for every part on one page. ``series``: which
-    of the part's series (default: its primary series).
+    of the part's series (default: its primary series). ``current``: the id of the part to mark as
+    the current one when ``page`` is the series (a forthcoming part's announcement, see
+    ``wagtail_series.announcement``): windowed as on a part page.
     """
-    return _toc(context, page, window, series)
+    return _toc(context, page, window, series, current)
 
 
 def _toc(
-    context: template.Context, page: Page | None, window: Window, series: SeriesPage | None = None
+    context: template.Context,
+    page: Page | None,
+    window: Window,
+    series: SeriesPage | None = None,
+    current: int | None = None,
 ) -> dict[str, Any]:
     page, request = _page_and_request(context, page)
     outline = get_series_outline(context, page, series)
-    current_page_id = page.pk if page is not None else None
+    current_page_id = current if current is not None else (page.pk if page is not None else None)
+    # On the series page itself (not an announcement), the heading would link to the same page.
+    on_series_page = isinstance(page, SeriesPage) and current is None
     toc_page = None
     if outline is None:
         items: tuple[reader.SeriesEntry | reader.Gap, ...] = ()
     elif window is False:
         items = outline.entries
-    elif window is None and isinstance(page, SeriesPage):
+    elif window is None and on_series_page:
         toc_page = _toc_page(outline, request)
         items = tuple(toc_page.object_list) if toc_page is not None else outline.entries
     else:
@@ -151,6 +160,7 @@ def _toc(
         "windowed": any(item.is_gap for item in items),
         "toc_page": toc_page,
         "current_page_id": current_page_id,
+        "heading_links": not on_series_page,
         "overdue_label": overdue_label(),
         "request": request,
     }

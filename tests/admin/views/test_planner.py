@@ -266,3 +266,27 @@ def test_report_queries_do_not_grow_with_two_locales(
     with django_assert_num_queries(REPORT_QUERIES_TWO_LOCALES):
         response = bilingual_admin.get(report_url(locale=""))
     assert len(rows(response)) == 2 * series_count + 4
+
+
+def test_each_fact_has_one_column(admin_client, site):
+    """Issue 14: "scheduled for" only in the due column, "overdue" only in its own column."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(admin_client.get(report_url()).content, "html.parser")
+    table = soup.select_one("table.listing")
+    headers = [" ".join(th.get_text(" ").split()) for th in table.select("thead th")]
+    state, due, overdue = (
+        headers.index("State"),
+        headers.index("Expected or scheduled"),
+        headers.index("Overdue"),
+    )
+    cells = {}
+    for tr in table.select("tbody tr"):
+        tds = [" ".join(td.get_text(" ").split()) for td in tr.find_all("td", recursive=False)]
+        cells[tds[headers.index("Part")]] = tds
+    scheduled, late = cells["Scheduled chapter"], cells["Late chapter"]
+    assert scheduled[state] == "scheduled" and scheduled[due].startswith("scheduled for ")
+    assert "overdue" not in late[state].lower() and "overdue" in late[overdue].lower()
+    for row in cells.values():
+        text = " ".join(row).lower()
+        assert text.count("scheduled for") <= 1 and text.count("overdue") <= 1
