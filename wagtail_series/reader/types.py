@@ -314,6 +314,7 @@ class EditorEntry:
     def is_placeholder(self) -> bool:
         """A linked part that points at no page yet."""
         return self.linked and self.target_id is None
+
     page_url: str | None = None
     """The part's URL live or not: where readers find it once published, and its announcement
     before (``FORTHCOMING_PART_PAGE``). For the admin only (e.g. to know links to it)."""
