@@ -319,11 +319,22 @@ def _part_summary_rows_many(series_list: Sequence[SeriesPage]) -> dict[int, list
             values = queryset.values_list(
                 *_SUMMARY_FIELDS, "content_type_id", *_TARGET_SUMMARY_FIELDS
             )
-            for path, live, announced, _, type_id, target_live, target_date, target_path in values:
+            for (
+                path,
+                live,
+                announced,
+                own_date,
+                type_id,
+                target_live,
+                target_date,
+                target_path,
+            ) in values:
                 if type_id != content_type_id:
                     continue
                 if live and target_live:
-                    row: PartSummaryRow = (path, True, announced, target_date, target_path)
+                    # (The outline's rule: its own date for a target with none.)
+                    date = target_date or own_date
+                    row: PartSummaryRow = (path, True, announced, date, target_path)
                 else:
                     row = (path, False, announced, None, None)
                 rows[series_by_path[path[: -Page.steplen]]].append(row)

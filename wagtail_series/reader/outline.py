@@ -534,8 +534,11 @@ def _published_entry(part: NumberedPart, request: HttpRequest | None) -> SeriesE
         teaser=teaser,
         expected_date=None,
         scheduled_at=None,
-        first_published_at=page.first_published_at,
-        last_published_at=page.last_published_at,
+        # A target made live by code (an import) may have no dates: its linked part's then.
+        first_published_at=page.first_published_at
+        or (link.first_published_at if link is not None else None),
+        last_published_at=page.last_published_at
+        or (link.last_published_at if link is not None else None),
         linked_part_id=link.pk if link is not None else None,
     )
 

@@ -309,8 +309,10 @@ def _latest_public_part_date(excluding: tuple[int, ...] = ()) -> Coalesce:
         links = links.exclude(target_id__in=excluding)
     latest = parts.order_by(F("first_published_at").desc(nulls_last=True))
     part_date = Subquery(latest.values("first_published_at")[:1])
-    latest_link = links.order_by(F("target__first_published_at").desc(nulls_last=True))
-    link_date = Subquery(latest_link.values("target__first_published_at")[:1])
+    # A target with no date (made live by code) counts its linked part's, as outlines do.
+    links = links.annotate(_date=Coalesce("target__first_published_at", "first_published_at"))
+    latest_link = links.order_by(F("_date").desc(nulls_last=True))
+    link_date = Subquery(latest_link.values("_date")[:1])
     # GREATEST is NULL with a NULL argument on some databases: neither may be NULL in it.
     return Coalesce(
         Greatest(Coalesce(part_date, link_date), Coalesce(link_date, part_date)), part_date
