@@ -38,6 +38,7 @@ class ReviewPage(Page):
     body = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    subpage_types: list[str] = []
     # Its place in every series that links it, in Wagtail's pages API.
     api_fields = [APIField("intro"), APIField("series", serializer=SeriesInfoField())]
 

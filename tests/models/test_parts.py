@@ -103,7 +103,11 @@ class SeriesPartTypeTests(WagtailPageTestCase):
         with self.assertRaises(AssertionError):
             self.assertPageIsRoutable(self.stink)
         self.assertPageIsRenderable(self.stink, accept_404=True)
-        self.assertEqual(self.client.get("/memories/stink-bomb/").status_code, 404)
+        # Its URL shows its announcement (FORTHCOMING_PART_PAGE), not the page.
+        response = self.client.get("/memories/stink-bomb/")
+        self.assertEqual(response["X-Robots-Tag"], "noindex")
+        with self.settings(WAGTAIL_SERIES={"FORTHCOMING_PART_PAGE": False}):
+            self.assertEqual(self.client.get("/memories/stink-bomb/").status_code, 404)
 
     def login_editor(self):
         User = get_user_model()
@@ -198,7 +202,9 @@ def test_forthcoming_part_created_with_save_draft(series, admin_client, client, 
     assert '<span class="series-toc__title">Stink Bomb</span>' in html
     assert "A cold remedy goes very wrong." in html
     assert '<time datetime="2027-01-15">' in html
-    assert client.get("/memories/stink-bomb/").status_code == 404
+    # Its own URL: the announcement (noindex), never the draft page.
+    response = client.get("/memories/stink-bomb/")
+    assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex"
 
 
 @pytest.mark.django_db
