@@ -15,9 +15,7 @@ FOLLOW_URL = "/series/followers/api/follow/"
 
 
 def post_json(client: Client, data: object, **extra: object):
-    return client.post(
-        FOLLOW_URL, data=json.dumps(data), content_type="application/json", **extra
-    )
+    return client.post(FOLLOW_URL, data=json.dumps(data), content_type="application/json", **extra)
 
 
 def link_in(text: str, kind: str) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.core import mail
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests.conftest import add_part, make_series, publish, reload, restrict
@@ -257,9 +257,7 @@ def test_an_smtp_server_down_loses_nothing(memories, settings, django_capture_on
 def test_one_delivery_per_address_and_part_in_the_database(memories):
     pages = memories()
     stink = publish(pages["stink"])
-    notification = Notification.objects.create(
-        page_id=stink.pk, series_ids=[pages["series"].pk]
-    )
+    notification = Notification.objects.create(page_id=stink.pk, series_ids=[pages["series"].pk])
     Delivery.objects.create(
         notification=notification, email="a@example.com", series_ids=[pages["series"].pk]
     )

@@ -63,9 +63,7 @@ def preview(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page.specific
     if not isinstance(page, SeriesPartMixin):
         raise Http404
-    series_ids = {
-        s.pk for s in series_for_user(request.user).filter(pk__in=_series_ids(page))
-    }
+    series_ids = {s.pk for s in series_for_user(request.user).filter(pk__in=_series_ids(page))}
     if not series_ids:
         raise PermissionDenied
     series_list = list(SeriesPage.objects.filter(pk__in=series_ids))

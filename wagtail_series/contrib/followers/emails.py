@@ -80,9 +80,7 @@ def confirmation_email(series: SeriesPage, email: str) -> EmailMultiAlternatives
         "confirm_url": confirm_url(series, email),
         "max_age_days": max(1, series_settings.FOLLOWERS_CONFIRM_MAX_AGE // 86400),
     }
-    return _message(
-        series, email, "wagtail_series_followers/emails/confirm", context, headers={}
-    )
+    return _message(series, email, "wagtail_series_followers/emails/confirm", context, headers={})
 
 
 @dataclass
@@ -139,13 +137,10 @@ class Announcement:
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        return _message(
-            self.page, to, "wagtail_series_followers/emails/new_part", context, headers
-        )
+        return _message(self.page, to, "wagtail_series_followers/emails/new_part", context, headers)
 
 
 def _teaser(page: Page, entry: Any) -> str:
     """The part's teaser, else its search description (intro)."""
     teaser = getattr(entry, "teaser", "") or getattr(page, "search_description", "")
     return str(teaser or "")
-

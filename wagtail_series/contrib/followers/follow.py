@@ -10,6 +10,7 @@ what. Only a confirmed token creates a ``Follower``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,8 +90,10 @@ def _hit(key: str, rate: tuple[int, int]) -> bool:
 
 def check_rate(request: HttpRequest) -> None:
     """FollowError (429) once the client's IP made too many requests."""
-    ip_key = "wagtail_series_followers:ip:" + hashlib.sha256(client_ip(request).encode()).hexdigest()
-    if not _hit(ip_key, tuple(series_settings.FOLLOWERS_IP_RATE)):  # type: ignore[arg-type]
+    ip_key = (
+        "wagtail_series_followers:ip:" + hashlib.sha256(client_ip(request).encode()).hexdigest()
+    )
+    if not _hit(ip_key, tuple(series_settings.FOLLOWERS_IP_RATE)):
         raise FollowError(_("Too many requests. Try again later."), status=429)
 
 
@@ -100,7 +103,7 @@ class FollowRequest:
     series: SeriesPage
 
 
-def request_follow(request: HttpRequest, data: dict[str, object]) -> FollowRequest | None:
+def request_follow(request: HttpRequest, data: Mapping[str, object]) -> FollowRequest | None:
     """Check a follow request (``email``, ``series``, the honeypot ``website``) and queue its
     confirmation email. None for a filled honeypot (answered as a success, nothing sent)."""
     check_rate(request)
@@ -119,7 +122,7 @@ def check_rate_email(request: HttpRequest, email: str) -> None:
     digest = hashlib.sha256(email.lower().encode()).hexdigest()
     if not _hit(
         "wagtail_series_followers:email:" + digest,
-        tuple(series_settings.FOLLOWERS_EMAIL_RATE),  # type: ignore[arg-type]
+        tuple(series_settings.FOLLOWERS_EMAIL_RATE),
     ):
         raise FollowError(_("Too many requests. Try again later."), status=429)
 

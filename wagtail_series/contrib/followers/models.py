@@ -111,9 +111,7 @@ class Delivery(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["status", "next_attempt_at"], name="wagtail_series_follower_due"
-            ),
+            models.Index(fields=["status", "next_attempt_at"], name="wagtail_series_follower_due"),
             models.Index(fields=["email"], name="wagtail_series_delivery_email"),
         ]
 
@@ -122,7 +120,7 @@ class Delivery(models.Model):
 
 
 class PublishChoice(models.Model):
-    """"Notify followers" unticked when a revision was saved: publishing that revision (now,
+    """ "Notify followers" unticked when a revision was saved: publishing that revision (now,
     scheduled, through a workflow) announces the part to nobody."""
 
     revision_id = models.PositiveIntegerField(_("revision id"), unique=True)

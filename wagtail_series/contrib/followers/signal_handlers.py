@@ -42,7 +42,9 @@ def forget_choice(**kwargs: Any) -> None:
     _choice.notify = None
 
 
-def on_revision_saved(sender: Any, instance: Revision, created: bool = False, **kwargs: Any) -> None:
+def on_revision_saved(
+    sender: Any, instance: Revision, created: bool = False, **kwargs: Any
+) -> None:
     if created and getattr(_choice, "notify", None) is False:
         PublishChoice.objects.get_or_create(revision_id=instance.pk, defaults={"notify": False})
 

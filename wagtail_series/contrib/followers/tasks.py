@@ -21,6 +21,7 @@ are retried with backoff, up to ``FOLLOWERS_MAX_ATTEMPTS``. Nothing here raises.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import uuid
@@ -228,10 +229,8 @@ def _send_batch(announcement: emails.Announcement, token: uuid.UUID, batch: list
             _finish(delivery, token, Delivery.Status.SENT)
             sent += 1
     finally:
-        try:
+        with contextlib.suppress(Exception):
             connection.close()
-        except Exception:
-            pass
     return sent
 
 

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.core import signing
 
@@ -51,7 +51,7 @@ def _signed_at(signer: signing.TimestampSigner, token: str) -> datetime:
     # The timestamp is the part before the signature: base62 seconds.
     value = signing.Signer(salt=CONFIRM_SALT).unsign(token)
     stamp = value.rsplit(signer.sep, 1)[1]
-    return datetime.fromtimestamp(signing.b62_decode(stamp), tz=timezone.utc)
+    return datetime.fromtimestamp(signing.b62_decode(stamp), tz=UTC)
 
 
 def unsubscribe_token(email: str, series_ids: list[int]) -> str:

@@ -17,7 +17,7 @@ from .signal_handlers import remember_choice
 
 
 class NotifyFollowersMenuItem(ActionMenuItem):
-    """"Email followers when published" (ticked), in the editor's action menu of a part that has
+    """ "Email followers when published" (ticked), in the editor's action menu of a part that has
     never been published; unticked, the revision saved is published without emails."""
 
     name = "wagtail-series-followers-notify"
@@ -31,7 +31,7 @@ class NotifyFollowersMenuItem(ActionMenuItem):
         page = context.get("page")
         return (
             isinstance(page, SeriesPartMixin)
-            and page.first_published_at is None
+            and getattr(page, "first_published_at", None) is None
             and super().is_shown(context)
         )
 
@@ -53,7 +53,9 @@ def remember_notify_on_create(request: Any, parent_page: Any, page_class: Any) -
 
 @hooks.register("register_admin_urls")
 def register_followers_admin_urls() -> list[Any]:
-    return [path("series-followers/", include(admin_urls, namespace="wagtail_series_followers_admin"))]
+    return [
+        path("series-followers/", include(admin_urls, namespace="wagtail_series_followers_admin"))
+    ]
 
 
 class FollowersMenuItem(MenuItem):

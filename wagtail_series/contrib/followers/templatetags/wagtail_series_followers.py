@@ -18,6 +18,7 @@ register = template.Library()
 
 def series_of(page: Any, request: Any) -> SeriesPage | None:
     """The series a follow form on ``page`` is for, if anyone may read it."""
+    series: SeriesPage | None
     if isinstance(page, SeriesPage):
         series = page
     else:
