@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, RequestFactory
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate as validate_spec
 
