@@ -1,11 +1,13 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd in a thread) that keeps every message it accepts.
 
 ``reject`` maps a recipient address to the SMTP reply its RCPT TO gets (e.g. "550 5.1.1 no
-such user"); everything else is accepted.
+such user"); everything else is accepted. ``rcpt_delay`` (seconds) slows every RCPT TO down, as
+a busy server does: a sender killed meanwhile has handed nothing over.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -20,9 +22,12 @@ from aiosmtpd.controller import Controller
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     reject: dict[str, str] = field(default_factory=dict)
+    rcpt_delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         if address in self.reject:
             return self.reject[address]
         envelope.rcpt_tos.append(address)

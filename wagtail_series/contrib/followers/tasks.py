@@ -8,8 +8,8 @@ production: django-tasks-db's ``db_worker``; see docs/followers.md).
   address (unique per notification and address: one email naming every followed series the
   part is in), pings the WebSub hub and queues ``deliver_notification``.
 - ``deliver_notification``: claims batches of pending deliveries (``FOLLOWERS_BATCH_SIZE``) and
-  sends each batch over one SMTP connection, recording each email as sent as soon as the server
-  accepted it. Claims are taken as the webhook deliveries' are (``propagation.tasks``): a
+  sends each batch over one SMTP connection, recording each email as sent once the server has
+  accepted its recipient, just before its data goes out (see ``_send``). Claims are taken as the webhook deliveries' are (``propagation.tasks``): a
   conditional UPDATE, after ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers
   split the work and never send the same email; a worker killed mid-batch leaves its claim,
   which expires after ``FOLLOWERS_CLAIM_TIMEOUT``; ``send_pending_notifications`` (cron) then
@@ -22,14 +22,18 @@ are retried with backoff, up to ``FOLLOWERS_MAX_ATTEMPTS``. Nothing here raises.
 from __future__ import annotations
 
 import contextlib
+import contextlib
 import logging
+import re
 import smtplib
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.message import sanitize_address
 from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -128,9 +132,11 @@ def plan(page_id: int, revision_id: int | None = None) -> Notification | None:
             return None
         if not silent:
             followed: dict[str, list[int]] = defaultdict(list)
-            rows = Follower.objects.filter(series_id__in=series_ids, active=True).values_list(
-                "email", "series_id"
-            )
+            # Who followed when the part went live (not who followed since the task was queued).
+            went_live = page.first_published_at or timezone.now()
+            rows = Follower.objects.filter(
+                series_id__in=series_ids, active=True, confirmed_at__lte=went_live
+            ).values_list("email", "series_id")
             for email, series_id in rows.iterator(chunk_size=5000):
                 followed[email].append(series_id)
             Delivery.objects.bulk_create(
@@ -217,21 +223,93 @@ def _send_batch(announcement: emails.Announcement, token: uuid.UUID, batch: list
             message.extra_headers["Message-ID"] = f"<{delivery.uuid}@wagtail-series>"
             message.connection = connection
             try:
-                message.send()
+                _send(connection, message, delivery, token)
             except smtplib.SMTPRecipientsRefused as error:
                 codes = [code for code, _text in error.recipients.values()]
                 _failed(delivery, token, error, temporary=not any(c >= 500 for c in codes))
                 continue
-            except (smtplib.SMTPResponseException, smtplib.SMTPException, OSError) as error:
+            except (smtplib.SMTPException, OSError) as error:
                 code = getattr(error, "smtp_code", 0) or 0
                 _failed(delivery, token, error, temporary=code < 500, bounce=False)
                 continue
-            _finish(delivery, token, Delivery.Status.SENT)
             sent += 1
     finally:
         with contextlib.suppress(Exception):
             connection.close()
     return sent
+
+
+def _send(connection: Any, message: Any, delivery: Delivery, token: uuid.UUID) -> None:
+    """Hand ``message`` to the mail server and record it as sent, exactly once.
+
+    Over Django's SMTP backend, the SMTP dialogue is spoken here so that the record and the
+    hand-over happen together: the row is updated in a transaction, the data's final line
+    ("." that makes the server take the message) is sent, and the transaction commits, a few
+    microseconds apart. A worker killed before the final line sent nothing (its row stays
+    pending, the next sender sends it); killed after the commit, its row says sent. A server
+    that then refuses the message, while the worker lives, puts the delivery back (or fails
+    it). Other backends (locmem, console, HTTP APIs) send first and record after: a worker
+    killed in between may send that one email twice.
+    """
+    smtp = getattr(connection, "connection", None)
+    if not isinstance(smtp, smtplib.SMTP):
+        message.send()
+        _mark_sent(delivery, token)
+        return
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    from_email = sanitize_address(message.from_email, encoding)
+    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
+    data = message.message().as_bytes(linesep="\r\n")
+    smtp.ehlo_or_helo_if_needed()
+    options = ["SMTPUTF8"] if any(not r.isascii() for r in recipients) else []
+    code, reply = smtp.mail(from_email, options)
+    if code != 250:
+        _reset(smtp)
+        raise smtplib.SMTPSenderRefused(code, reply, from_email)
+    refused = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        _reset(smtp)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        _reset(smtp)
+        raise smtplib.SMTPDataError(code, reply)
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body)
+    # The message is handed over by its final line and recorded by the commit, sent right after
+    # it: a sender killed before the line leaves the delivery pending (nothing was delivered),
+    # one killed after the commit left it sent. Only a kill between the two system calls could
+    # send it twice.
+    with transaction.atomic(using=router.db_for_write(Delivery)):
+        _mark_sent(delivery, token)
+        smtp.send(b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _reset(smtp)
+        # Refused after all, while this sender lives: undo the record (_failed decides what
+        # follows).
+        Delivery.objects.filter(pk=delivery.pk, claim=token).update(
+            status=Delivery.Status.PENDING, sent_at=None, attempts=F("attempts") - 1
+        )
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
+def _mark_sent(delivery: Delivery, token: uuid.UUID) -> None:
+    """Record the email as sent (the claim stays on the row: it says which sender sent it)."""
+    Delivery.objects.filter(pk=delivery.pk, claim=token).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+    )
 
 
 def _finish(delivery: Delivery, token: uuid.UUID, status: str, error: str = "") -> None:
