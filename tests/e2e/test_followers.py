@@ -53,7 +53,8 @@ DELIVERIES = """
 import json
 from django.db.models import Count
 from wagtail_series.contrib.followers.models import Delivery
-print(json.dumps({row["status"]: row["n"] for row in Delivery.objects.values("status").annotate(n=Count("pk"))}))
+rows = Delivery.objects.values("status").annotate(n=Count("pk"))
+print(json.dumps({row["status"]: row["n"] for row in rows}))
 """
 
 

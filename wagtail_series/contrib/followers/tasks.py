@@ -8,12 +8,12 @@ production: django-tasks-db's ``db_worker``; see docs/followers.md).
   address (unique per notification and address: one email naming every followed series the
   part is in), pings the WebSub hub and queues ``deliver_notification``.
 - ``deliver_notification``: claims batches of pending deliveries (``FOLLOWERS_BATCH_SIZE``) and
-  sends each batch over one SMTP connection, recording each email as sent once the server has
-  accepted its recipient, just before its data goes out (see ``_send``). Claims are taken as the webhook deliveries' are (``propagation.tasks``): a
-  conditional UPDATE, after ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers
-  split the work and never send the same email; a worker killed mid-batch leaves its claim,
-  which expires after ``FOLLOWERS_CLAIM_TIMEOUT``; ``send_pending_notifications`` (cron) then
-  queues the rest again.
+  sends each batch over one SMTP connection, recording each email as sent together with its
+  hand-over to the server (see ``_send``). Claims are taken as the webhook deliveries' are
+  (``propagation.tasks``): a conditional UPDATE, after ``SELECT ... FOR UPDATE SKIP LOCKED`` on
+  PostgreSQL, so two workers split the work and never send the same email; a worker killed
+  mid-batch leaves its claim, which expires after ``FOLLOWERS_CLAIM_TIMEOUT``;
+  ``send_pending_notifications`` (cron) then queues the rest again.
 
 A hard rejection (a 5xx answer to the recipient) marks the address inactive; temporary failures
 are retried with backoff, up to ``FOLLOWERS_MAX_ATTEMPTS``. Nothing here raises.
@@ -21,7 +21,6 @@ are retried with backoff, up to ``FOLLOWERS_MAX_ATTEMPTS``. Nothing here raises.
 
 from __future__ import annotations
 
-import contextlib
 import contextlib
 import logging
 import re
