@@ -132,7 +132,7 @@ def plan(page_id: int, revision_id: int | None = None) -> Notification | None:
         if not silent:
             followed: dict[str, list[int]] = defaultdict(list)
             # Who followed when the part went live (not who followed since the task was queued).
-            went_live = page.first_published_at or timezone.now()
+            went_live = getattr(page, "first_published_at", None) or timezone.now()
             rows = Follower.objects.filter(
                 series_id__in=series_ids, active=True, confirmed_at__lte=went_live
             ).values_list("email", "series_id")
