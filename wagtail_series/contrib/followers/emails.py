@@ -54,18 +54,24 @@ def confirm_url(series: SeriesPage, email: str) -> str:
     return site_root(series) + reverse("wagtail_series_followers:confirm", args=[token])
 
 
-def unsubscribe_url(page: Page, email: str, series_ids: list[int]) -> str:
+def unsubscribe_url(page: Page, email: str, series_ids: list[int], root: str | None = None) -> str:
     token = tokens.unsubscribe_token(email, series_ids)
-    return site_root(page) + reverse("wagtail_series_followers:unsubscribe", args=[token])
+    root = site_root(page) if root is None else root
+    return root + reverse("wagtail_series_followers:unsubscribe", args=[token])
 
 
 def _message(
-    page: Page, to: str, template: str, context: dict[str, Any], headers: dict[str, str]
+    page: Page,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str],
+    from_and_reply_to: tuple[str, list[str]] | None = None,
 ) -> EmailMultiAlternatives:
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    from_email, reply_to = sender(page)
+    from_email, reply_to = from_and_reply_to or sender(page)
     message = EmailMultiAlternatives(
         subject, text, from_email, [to], reply_to=reply_to, headers=headers
     )
@@ -90,10 +96,13 @@ class Announcement:
     page: Any
     # Per series the part is in: its outline entry for the part and the next forthcoming entry.
     series: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The part's site: its root URL and the From and Reply-To of its emails (read once).
+    root: str = ""
+    sender: tuple[str, list[str]] = ("", [])
 
     @classmethod
     def load(cls, page: Page, series_list: list[SeriesPage]) -> Announcement:
-        announcement = cls(page=page)
+        announcement = cls(page=page, root=site_root(page), sender=sender(page))
         for series in series_list:
             # As an anonymous reader sees it (request None): numbering, labels, what's next.
             outline = reader.get_series_outline(series)
@@ -121,7 +130,9 @@ class Announcement:
         named = [self.series[pk] for pk in series_ids if pk in self.series]
         if not named:
             return None
-        unsubscribe = unsubscribe_url(self.page, to, [s["series"].pk for s in named])
+        unsubscribe = unsubscribe_url(
+            self.page, to, [s["series"].pk for s in named], root=self.root
+        )
         first = named[0]
         context = {
             "page": self.page,

@@ -25,6 +25,7 @@ import contextlib
 import logging
 import re
 import smtplib
+import socket
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -278,6 +279,11 @@ def _send(connection: Any, message: Any, delivery: Delivery, token: uuid.UUID) -
         _reset(smtp)
         raise smtplib.SMTPDataError(code, reply)
     body = re.sub(rb"(?m)^\.", b"..", data)
+    if smtp.sock is not None:
+        # The data and its final line go out in two writes: without this, Nagle's algorithm
+        # holds the second until the first is acknowledged (tens of ms per email).
+        with contextlib.suppress(OSError):
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
     smtp.send(body)
