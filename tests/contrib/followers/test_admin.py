@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 
 from tests.conftest import publish
+from tests.series_admin_helpers import make_editor
 from wagtail_series.contrib.followers.models import Delivery, Follower
 
 pytestmark = pytest.mark.django_db
@@ -62,18 +62,8 @@ def test_find_export_and_delete_an_address(client, admin_user, followed):
     assert Follower.objects.count() == 3
 
 
-def test_editors_see_counts_not_addresses(client, django_user_model, followed):
-    from wagtail.models import GroupPagePermission
-
-    editors = Group.objects.create(name="Series editors")
-    editors.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=editors,
-        page=followed["series"],
-        permission=Permission.objects.get(codename="change_page"),
-    )
-    editor = django_user_model.objects.create_user("editor", password="x")
-    editor.groups.add(editors)
+def test_editors_see_counts_not_addresses(client, followed):
+    editor = make_editor("editor", {followed["series"]: ("change",)})
     client.force_login(editor)
     assert client.get("/admin/series-followers/").status_code == 200
     # Refused (Wagtail's admin redirects with a message).
