@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests.conftest import add_part, make_series, publish, reload, restrict
-from wagtail_series.contrib.followers import tasks
+from wagtail_series.contrib.followers import tasks, tokens
 from wagtail_series.contrib.followers.models import (
     Delivery,
     Follower,
@@ -38,6 +38,15 @@ def test_every_active_follower_gets_one_email(memories, django_capture_on_commit
     go_live(pages["stink"], django_capture_on_commit_callbacks)
     assert sorted(m.to[0] for m in mail.outbox) == [f"r{i}@example.com" for i in range(5)]
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 5
+    # Rendered once, addressed each: every email carries its own address's unsubscribe URL.
+    urls = set()
+    for message in mail.outbox:
+        url = message.extra_headers["List-Unsubscribe"][1:-1]
+        assert url in message.body and url in message.alternatives[0][0]
+        assert "unsubscribe.invalid" not in message.body + message.alternatives[0][0]
+        assert tokens.read_unsubscribe(url.rstrip("/").rsplit("/", 1)[1])[0] == message.to[0]
+        urls.add(url)
+    assert len(urls) == 5
     # Running the tasks again sends nothing more.
     notification = Notification.objects.get()
     assert tasks.plan(pages["stink"].pk) is None

@@ -91,7 +91,9 @@ def confirmation_email(series: SeriesPage, email: str) -> EmailMultiAlternatives
 
 @dataclass
 class Announcement:
-    """What an announcement says about one part: rendered per address, read once per part."""
+    """What an announcement says about one part: read and rendered once per part (and set of
+    series named), addressed per follower. The templates get every part and series fact and
+    ``unsubscribe_url``; they are not rendered per address."""
 
     page: Any
     # Per series the part is in: its outline entry for the part and the next forthcoming entry.
@@ -99,6 +101,7 @@ class Announcement:
     # The part's site: its root URL and the From and Reply-To of its emails (read once).
     root: str = ""
     sender: tuple[str, list[str]] = ("", [])
+    _rendered: dict[tuple[int, ...], tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, page: Page, series_list: list[SeriesPage]) -> Announcement:
@@ -126,13 +129,35 @@ class Announcement:
         return announcement
 
     def email(self, to: str, series_ids: list[int]) -> EmailMultiAlternatives | None:
-        """The email to ``to``, who follows ``series_ids``; None if none of them shows the part."""
-        named = [self.series[pk] for pk in series_ids if pk in self.series]
-        if not named:
+        """The email to ``to``, who follows ``series_ids``; None if none of them shows the part.
+
+        The templates are rendered once per set of series named (the same for every follower
+        of that set); only the unsubscribe URL differs per address, put in their place."""
+        named_ids = tuple(pk for pk in series_ids if pk in self.series)
+        if not named_ids:
             return None
-        unsubscribe = unsubscribe_url(
-            self.page, to, [s["series"].pk for s in named], root=self.root
+        if named_ids not in self._rendered:
+            self._rendered[named_ids] = self._render(named_ids)
+        subject, text, html = self._rendered[named_ids]
+        unsubscribe = unsubscribe_url(self.page, to, list(named_ids), root=self.root)
+        from_email, reply_to = self.sender
+        message = EmailMultiAlternatives(
+            subject,
+            text.replace(_UNSUBSCRIBE_MARK, unsubscribe),
+            from_email,
+            [to],
+            reply_to=reply_to,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
+        # The URL is URL-safe (signed base64 and slashes): nothing to escape in HTML.
+        message.attach_alternative(html.replace(_UNSUBSCRIBE_MARK, unsubscribe), "text/html")
+        return message
+
+    def _render(self, named_ids: tuple[int, ...]) -> tuple[str, str, str]:
+        named = [self.series[pk] for pk in named_ids]
         first = named[0]
         context = {
             "page": self.page,
@@ -142,13 +167,17 @@ class Announcement:
             "part_url": first["part_url"],
             "next": first["next"],
             "teaser": _teaser(self.page, first["entry"]),
-            "unsubscribe_url": unsubscribe,
+            "unsubscribe_url": _UNSUBSCRIBE_MARK,
         }
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-        return _message(self.page, to, "wagtail_series_followers/emails/new_part", context, headers)
+        template = "wagtail_series_followers/emails/new_part"
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+        return subject, text, html
+
+
+# Where each address's unsubscribe URL goes in the rendered templates.
+_UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/wagtail-series-followers-unsubscribe-url"
 
 
 def _teaser(page: Page, entry: Any) -> str:
