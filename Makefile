@@ -87,13 +87,14 @@ messages-check: install ## Fail if a catalog misses a string, keeps an obsolete 
 fuzz-api: install ## Fuzz the running example site's API with schemathesis against its OpenAPI document
 	$(BIN)/python scripts/fuzz_api.py
 
-bench: install ## Time ours vs stock Wagtail: API, GraphQL, publish, listing, part page (see bench/; SQLite and PostgreSQL)
+bench: install ## Time ours vs stock Wagtail: API, GraphQL, publish, listing, part page; 10,000 follower emails (see bench/; SQLite and PostgreSQL)
 	bash .ci/postgres-up
 	$(BIN)/python bench/api_bench.py $(BENCH_FLAGS)
 	$(BIN)/python bench/graphql_bench.py $(BENCH_FLAGS)
 	$(BIN)/python bench/publish_bench.py $(BENCH_FLAGS)
 	$(BIN)/python bench/listing_bench.py $(BENCH_FLAGS)
 	$(BIN)/python bench/part_page_bench.py $(BENCH_FLAGS)
+	$(BIN)/python bench/followers_bench.py $(BENCH_FLAGS)
 
 bench-graphql: install ## Time the GraphQL series query against grapple's generic page query (SQLite and PostgreSQL)
 	bash .ci/postgres-up

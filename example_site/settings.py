@@ -20,6 +20,10 @@ Environment variables:
   and 300).
 - ``WAGTAIL_SERIES_PURGE_URL``: a Varnish with xkey there, purged by series tag
   (``VarnishXkeyBackend``; default: none).
+- ``DJANGO_EMAIL_HOST`` and ``DJANGO_EMAIL_PORT``: an SMTP server to send emails to (follower
+  confirmations and notifications); unset, emails are printed to the console (``make demo``).
+- ``WAGTAIL_SERIES_FOLLOWERS_CLAIM_TIMEOUT`` and ``WAGTAIL_SERIES_FOLLOWERS_BATCH_SIZE``: the
+  settings of those names (defaults 300 seconds and 100 emails).
 - ``WAGTAIL_SERIES_DEMO_LANGUAGES``: comma-separated language codes (e.g. ``en,fr``) to try the
   multilingual features: English stays the default language, at unprefixed URLs; with any other,
   Wagtail's i18n is on, each other language's pages are under ``/<code>/``, and ``load_demo``
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
     "wagtail_series",
     # GraphQL at /graphql/: wagtail-series' types and queries in the site's grapple schema.
     "wagtail_series.contrib.grapple",
+    # Readers follow a series by email (the form on Memories); emails print to the console.
+    "wagtail_series.contrib.followers",
     "grapple",
     "graphene_django",
     "wagtail_modeladmin",
@@ -212,9 +218,27 @@ elif _TASKS != "immediate":
     raise ValueError(f"WAGTAIL_SERIES_TASKS must be 'db' or 'immediate', not {_TASKS!r}")
 
 WAGTAIL_SERIES = {}
-for _name in ("WEBHOOK_TIMEOUT", "WEBHOOK_PENDING_TIMEOUT", "PROPAGATION_TIMEOUT"):
+for _name in (
+    "WEBHOOK_TIMEOUT",
+    "WEBHOOK_PENDING_TIMEOUT",
+    "PROPAGATION_TIMEOUT",
+    "FOLLOWERS_CLAIM_TIMEOUT",
+):
     if os.environ.get(f"WAGTAIL_SERIES_{_name}"):
         WAGTAIL_SERIES[_name] = float(os.environ[f"WAGTAIL_SERIES_{_name}"])
+if os.environ.get("WAGTAIL_SERIES_FOLLOWERS_BATCH_SIZE"):
+    WAGTAIL_SERIES["FOLLOWERS_BATCH_SIZE"] = int(os.environ["WAGTAIL_SERIES_FOLLOWERS_BATCH_SIZE"])
+
+# Follower emails (wagtail_series.contrib.followers): printed to the console by default, so
+# `make demo` shows the confirmation link and the notifications; an SMTP server if given.
+DEFAULT_FROM_EMAIL = "wagtail-series demo <series@localhost>"
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 if os.environ.get("WAGTAIL_SERIES_WEBHOOK_URL"):
     WAGTAIL_SERIES["WEBHOOKS"] = [
         {

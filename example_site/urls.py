@@ -30,6 +30,8 @@ urlpatterns = [
     path("api/openapi/series.json", openapi_view, name="series-openapi"),
     # GraphQL: the grapple schema with wagtail-series' types, depth and alias limits.
     path("graphql/", include("wagtail_series.contrib.grapple.urls")),
+    # Following a series by email: the form, the JSON endpoint, confirm and unsubscribe links.
+    path("series/followers/", include("wagtail_series.contrib.followers.urls")),
 ]
 
 if settings.DEBUG:

@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "wagtail_series",
     # GraphQL: wagtail-series' types and query fields in the site's grapple schema.
     "wagtail_series.contrib.grapple",
+    # Followers: follow a series by email, notified when a part goes live.
+    "wagtail_series.contrib.followers",
     "grapple",
     "graphene_django",
     "wagtail_modeladmin",

@@ -29,6 +29,14 @@ ALLOWED_FUNCTION_LEVEL_IMPORTS = {
     ("wagtail_series.apps", "wagtail_series.checks"),
     ("wagtail_series.apps", "wagtail_series.signal_handlers"),
     ("wagtail_series.contrib.grapple.apps", "wagtail_series.contrib.grapple.checks"),
+    ("wagtail_series.contrib.followers.apps", "wagtail_series.contrib.followers.signal_handlers"),
+    # The follow endpoint in the OpenAPI document, when the optional followers app is installed.
+    ("wagtail_series.api.openapi", "wagtail_series.contrib.followers.openapi"),
+    # The follow form of the default templates, only when the optional followers app is installed.
+    (
+        "wagtail_series.templatetags.wagtail_series",
+        "wagtail_series.contrib.followers.templatetags.wagtail_series_followers",
+    ),
     # compat is imported by AppConfig modules, before wagtail.models may be imported; swapper is
     # only installed with Wagtail 8.
     ("wagtail_series.compat", "swapper"),

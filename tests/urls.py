@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # The feed of new parts across every series, before Wagtail's catch-all.
     path("series/feed/", include("wagtail_series.feeds.urls")),
+    path("series/followers/", include("wagtail_series.contrib.followers.urls")),
     path("", include(wagtail_urls)),
 ]
 

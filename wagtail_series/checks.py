@@ -81,6 +81,7 @@ _MAY_BE_NONE = frozenset(
         "TOC_WINDOW",
         "SERIES_PAGE_SIZE",
         "OVERDUE_LABEL",
+        "WEBSUB_HUB",
     ]
 )
 

@@ -91,6 +91,33 @@ DEFAULTS: dict[str, Any] = {
     # (forthcoming title, teaser, expected date, the series' table of contents; noindex, status
     # 200) rather than Wagtail's 404. Parts readers don't see still answer 404.
     "FORTHCOMING_PART_PAGE": True,
+    # Followers (wagtail_series.contrib.followers; see docs/followers.md). The From address of
+    # follower emails per site hostname ({"example.com": "Blog <news@example.com>"}); a site not
+    # listed uses DEFAULT_FROM_EMAIL.
+    "FOLLOWERS_FROM_EMAIL": {},
+    # The Reply-To address of follower emails per site hostname; a site not listed gets none.
+    "FOLLOWERS_REPLY_TO": {},
+    # Seconds a confirmation link stays valid.
+    "FOLLOWERS_CONFIRM_MAX_AGE": 3 * 24 * 3600,
+    # Follow requests accepted per client IP address and per email address: (count, seconds).
+    "FOLLOWERS_IP_RATE": (20, 3600),
+    "FOLLOWERS_EMAIL_RATE": (3, 3600),
+    # The Django cache alias that counts follow requests (use one shared by every app server,
+    # e.g. Redis, in production).
+    "FOLLOWERS_CACHE_ALIAS": "default",
+    # Notification emails one worker claims and sends over one SMTP connection at a time.
+    "FOLLOWERS_BATCH_SIZE": 100,
+    # Seconds a worker's claim on a batch holds: a batch claimed longer ago is taken to be
+    # abandoned (its worker died) and is sent by `send_pending_notifications`. Well above the
+    # time one batch takes.
+    "FOLLOWERS_CLAIM_TIMEOUT": 300.0,
+    # Attempts per notification email (temporary SMTP failures are retried).
+    "FOLLOWERS_MAX_ATTEMPTS": 5,
+    # WebSub: the hub series feeds declare (<link rel="hub">) and that is pinged when a part goes
+    # live; None: no hub.
+    "WEBSUB_HUB": None,
+    # Seconds to wait for the WebSub hub to answer a ping.
+    "WEBSUB_TIMEOUT": 5.0,
 }
 
 # The values of EMPTY_PART_PUBLISH.

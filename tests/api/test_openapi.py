@@ -156,8 +156,9 @@ def test_the_served_document_states_this_sites_limits(settings):
 def test_without_a_pages_endpoint_the_pages_path_is_left_out():
     served = serve(pages_endpoint="no-such-endpoint")
     validate_spec(served)
-    assert set(served["paths"]) == {"/series/", "/series/{id}/", "/series/find/"}
-    assert [tag["name"] for tag in served["tags"]] == ["series"]
+    # "/follow/": the optional followers app, installed in the tests (its own servers entry).
+    assert set(served["paths"]) == {"/series/", "/series/{id}/", "/series/find/", "/follow/"}
+    assert [tag["name"] for tag in served["tags"]] == ["series", "followers"]
 
 
 def test_endpoint_names_are_followed():

@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
@@ -42,11 +43,14 @@ def openapi_document(
     server_url: str = "/api/v2",
     series_endpoint: str = "series",
     pages_endpoint: str | None = "pages",
+    followers_url: str | None = None,
 ) -> dict[str, Any]:
     """A fresh copy of the document for a router at ``server_url``, with this site's limits.
 
     ``series_endpoint`` and ``pages_endpoint`` are the names the endpoints were registered under
-    on the router; with ``pages_endpoint=None`` the pages endpoint is left out.
+    on the router; with ``pages_endpoint=None`` the pages endpoint is left out. ``followers_url``
+    (where ``wagtail_series.contrib.followers``' JSON endpoints are mounted, e.g.
+    ``https://example.com/series/followers/api``) adds its follow endpoint.
     """
     document = json.loads(_document_text())
     document["servers"] = [{"url": server_url}]
@@ -72,6 +76,13 @@ def openapi_document(
     document["paths"] = paths
     if pages_endpoint is None:
         document["tags"] = [tag for tag in document["tags"] if tag["name"] != "pages"]
+    if followers_url is not None:
+        from ..contrib.followers import openapi as followers_openapi
+
+        document["paths"][followers_openapi.PATH] = followers_openapi.path_item(followers_url)
+        document["tags"].append(
+            {"name": "followers", "description": "Follow a series by email (optional app)"}
+        )
     return document
 
 
@@ -95,10 +106,19 @@ def openapi_view(
         has_pages: str | None = None
     else:
         has_pages = pages_endpoint
+    followers_url = None
+    if apps.is_installed("wagtail_series.contrib.followers"):
+        try:
+            follow = reverse("wagtail_series_followers:api_follow")
+        except NoReverseMatch:
+            pass
+        else:
+            followers_url = request.build_absolute_uri(follow.removesuffix("/follow/"))
     document = openapi_document(
         server_url=request.build_absolute_uri(router_root or "/"),
         series_endpoint=series_endpoint,
         pages_endpoint=has_pages,
+        followers_url=followers_url,
     )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)

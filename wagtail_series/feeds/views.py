@@ -226,6 +226,9 @@ def _cover_image_url(series: SeriesPage, root_url: str) -> str | None:
 class _RssWithImage(Rss201rev2Feed):
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
+        if self.feed.get("hub"):
+            # WebSub: the hub feed readers subscribe through (WEBSUB_HUB).
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": self.feed["hub"]})
         if self.feed.get("image_url"):
             handler.startElement("image", {})
             handler.addQuickElement("url", self.feed["image_url"])
@@ -237,6 +240,8 @@ class _RssWithImage(Rss201rev2Feed):
 class _AtomWithLogo(Atom1Feed):
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
+        if self.feed.get("hub"):
+            handler.addQuickElement("link", "", {"rel": "hub", "href": self.feed["hub"]})
         if self.feed.get("image_url"):
             handler.addQuickElement("logo", self.feed["image_url"])
 
@@ -274,7 +279,7 @@ class _SyndicationFeed(Feed):
         return data.categories
 
     def feed_extra_kwargs(self, data: FeedData) -> dict[str, Any]:
-        return {"image_url": data.image_url}
+        return {"image_url": data.image_url, "hub": series_settings.WEBSUB_HUB}
 
     def items(self, data: FeedData) -> tuple[FeedItem, ...]:
         return data.items
@@ -323,6 +328,8 @@ def _render_json(data: FeedData) -> HttpResponse:
     }
     if data.image_url:
         feed["icon"] = data.image_url
+    if series_settings.WEBSUB_HUB:
+        feed["hubs"] = [{"type": "WebSub", "url": series_settings.WEBSUB_HUB}]
     for item in data.items:
         entry: dict[str, Any] = {
             "id": item.id,

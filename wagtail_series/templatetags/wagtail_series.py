@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.apps import apps
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.utils.safestring import SafeString
@@ -268,3 +269,14 @@ def _feed_links(outline: reader.SeriesOutline | None, request: Any) -> list[dict
             ("application/feed+json", "JSON Feed", SeriesPage.FEED_PATHS["json"]),
         )
     ]
+
+
+@register.simple_tag(takes_context=True)
+def series_follow_form(context: template.Context, page: Page | None = None) -> str:
+    """``{% series_follow_form [page] %}``: the follow form of the page's series when the
+    optional app ``wagtail_series.contrib.followers`` is installed; nothing otherwise."""
+    if not apps.is_installed("wagtail_series.contrib.followers"):
+        return ""
+    from ..contrib.followers.templatetags.wagtail_series_followers import follow_series_form
+
+    return follow_series_form(context, page)
