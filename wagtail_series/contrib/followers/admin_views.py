@@ -22,7 +22,7 @@ from wagtail.admin import messages
 from ... import propagation
 from ...admin.permissions import series_for_user, user_has_series_access
 from ...compat import get_page_model
-from ...models import SeriesPage, SeriesPartMixin
+from ...models import SeriesPage
 from . import emails, follow
 from .models import Delivery, Follower
 
@@ -61,8 +61,6 @@ def preview(request: HttpRequest, page_id: int) -> HttpResponse:
     if page is None:
         raise Http404
     page = page.specific
-    if not isinstance(page, SeriesPartMixin):
-        raise Http404
     series_ids = {s.pk for s in series_for_user(request.user).filter(pk__in=_series_ids(page))}
     if not series_ids:
         raise PermissionDenied
@@ -91,7 +89,8 @@ def preview(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def _series_ids(page: Any) -> set[int]:
-    return propagation.series_ids_for_page(page)
+    # A part's series, and those linking the page (any page type).
+    return propagation.series_ids_for_page(page) | propagation.series_ids_linked_to(page)
 
 
 def _require_address_permission(request: HttpRequest) -> None:

@@ -19,6 +19,7 @@ from django.db.models.signals import post_save
 from wagtail.models import Revision
 from wagtail.signals import page_published
 
+from ... import propagation
 from ...models import SeriesPartMixin
 from . import tasks
 from .models import PublishChoice
@@ -50,11 +51,15 @@ def on_revision_saved(
 
 
 def on_page_published(sender: Any, instance: Any, revision: Any = None, **kwargs: Any) -> None:
-    if not isinstance(instance, SeriesPartMixin) or not instance.live:
+    if not instance.live:
         return
     first = getattr(instance, "first_published_at", None)
     if first is None or first != getattr(instance, "last_published_at", None):
         return  # published before: never announced again
+    # A part, or a page of any type that series link (LinkedPart): one lookup, shared with
+    # propagation's in a request.
+    if not isinstance(instance, SeriesPartMixin) and not propagation.series_ids_linked_to(instance):
+        return
     page_id = instance.pk
     revision_id = revision.pk if revision is not None else None
 

@@ -39,10 +39,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task, task_backends
 
-from ... import propagation, reader
+from ... import reader
 from ...compat import get_page_model
 from ...conf import series_settings
-from ...models import SeriesPage, SeriesPartMixin
+from ...models import SeriesPage
 from . import emails, websub
 from .models import Delivery, Follower, Notification, PublishChoice
 
@@ -109,12 +109,14 @@ def plan(page_id: int, revision_id: int | None = None) -> Notification | None:
     if page is None:
         return None
     page = page.specific
-    if not isinstance(page, SeriesPartMixin) or not page.live or not reader.page_is_public(page):
+    if not page.live or not reader.page_is_public(page):
         return None
+    # Every public series it is a published part of for anonymous readers (a child part, or a
+    # page linked in several series: one email naming them all), by the reader's rules.
     series_list = [
-        series
-        for series in SeriesPage.objects.filter(pk__in=propagation.series_ids_for_page(page))
-        if reader.series_is_public(series)
+        position.outline.series
+        for position in reader.get_part_positions(page, None)
+        if reader.series_is_public(position.outline.series)
     ]
     if not series_list:
         return None
