@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
-from wagtail.models import BaseViewRestriction, PageViewRestriction
+from wagtail.models import BaseViewRestriction, PageViewRestriction, Revision
 
 from .. import propagation
 from ..compat import get_page_model
@@ -47,16 +47,7 @@ def create_forthcoming_part(
         live=False,
         owner=user,
     )
-    allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
-    if not slugify(title, allow_unicode=allow_unicode):
-        # Wagtail makes the slug from the title; a title of symbols only gives none.
-        part.slug = find_available_slug(series, "part")
-    with transaction.atomic():
-        series.add_child(instance=part)
-        if request is not None:
-            _apply_default_privacy(part, request)
-        # clean=False as in Wagtail's "Save draft": a draft needn't pass full validation.
-        part.save_revision(user=user, log_action=True, clean=False)
+    _add_with_revision(series, part, user, request)
     return part
 
 
@@ -90,18 +81,30 @@ def create_linked_part(
         live=False,
         owner=user,
     )
+    with transaction.atomic():
+        revision = _add_with_revision(series, part, user, request)
+        if publish:
+            revision.publish(user=user, log_action=True)
+    part.refresh_from_db()
+    return part
+
+
+def _add_with_revision(
+    series: SeriesPage, part: Page, user: Any, request: HttpRequest | None
+) -> Revision:
+    """Add the new ``part`` at the end of ``series`` as Wagtail's page creation view does (a
+    slug, the default privacy setting, a first revision logged as "wagtail.create"), in one
+    transaction."""
     allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
-    if not slugify(title, allow_unicode=allow_unicode):
+    if not slugify(part.title, allow_unicode=allow_unicode):
+        # Wagtail makes the slug from the title; a title of symbols only gives none.
         part.slug = find_available_slug(series, "part")
     with transaction.atomic():
         series.add_child(instance=part)
         if request is not None:
             _apply_default_privacy(part, request)
-        revision = part.save_revision(user=user, log_action=True, clean=False)
-        if publish:
-            revision.publish(user=user, log_action=True)
-    part.refresh_from_db()
-    return part
+        # clean=False as in Wagtail's "Save draft": a draft needn't pass full validation.
+        return part.save_revision(user=user, log_action=True, clean=False)
 
 
 def _apply_default_privacy(page: Page, request: HttpRequest) -> None:

@@ -53,27 +53,14 @@ def announced_part_models(series: SeriesPage) -> list[type[Any]]:
     return [model for model in models if not issubclass(model, LinkedPart)] or models
 
 
-class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
-    """Create an announced, unpublished part at the end of one series.
+class SeriesAreaReturnMixin:
+    """Where a view of the Series area returns: ``?next=``, else the Series index, else the
+    dashboard."""
 
-    Only for users who may add a subpage to that very series (Wagtail's page permissions): others
-    get "permission denied", whatever id they post.
-    """
-
-    template_name = "wagtail_series/admin/add_forthcoming_part.html"
-    form_class = ForthcomingPartForm
-    page_title = gettext_lazy("Add forthcoming part")
-    header_icon = "date"
+    request: HttpRequest
     index_url_name = "wagtail_series_seriespage_modeladmin_index"
-    """The Series index (see ``modeladmin``): where the form returns, unless given ``?next=``."""
+    """The Series index (see ``modeladmin``)."""
     index_label = pgettext_lazy("admin area", "Series")  # as the menu says
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.series = get_series_or_404(kwargs["series_id"])
-        if not can_add_part(request.user, self.series):
-            raise PermissionDenied
-        self.part_models = announced_part_models(self.series)
-        return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def index_url(self) -> str:
@@ -84,12 +71,31 @@ class AddForthcomingPartView(WagtailAdminTemplateMixin, FormView):
 
     @cached_property
     def return_url(self) -> str:
-        """Where the form returns: ``?next=``, else the Series index, else the dashboard."""
         return (
             get_valid_next_url_from_request(self.request)
             or self.index_url
             or reverse("wagtailadmin_home")
         )
+
+
+class AddForthcomingPartView(SeriesAreaReturnMixin, WagtailAdminTemplateMixin, FormView):
+    """Create an announced, unpublished part at the end of one series.
+
+    Only for users who may add a subpage to that very series (Wagtail's page permissions): others
+    get "permission denied", whatever id they post.
+    """
+
+    template_name = "wagtail_series/admin/add_forthcoming_part.html"
+    form_class = ForthcomingPartForm
+    page_title = gettext_lazy("Add forthcoming part")
+    header_icon = "date"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.series = get_series_or_404(kwargs["series_id"])
+        if not can_add_part(request.user, self.series):
+            raise PermissionDenied
+        self.part_models = announced_part_models(self.series)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
         return self.return_url

@@ -22,22 +22,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
-from django.utils.functional import cached_property
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.actions.move_page import MovePagePermissionError
 from wagtail.admin import messages
-from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ... import reader
 from ...models import SeriesPage
 from ..actions import move_part
 from ..permissions import can_reorder_parts
-from .parts import AddForthcomingPartView, get_series_or_404
+from .parts import SeriesAreaReturnMixin, get_series_or_404
 
 MOVE = "move"
 """The name of the "Move up"/"Move down" buttons; their value is "<page id>:up" or ":down"."""
@@ -66,7 +64,9 @@ class _ReorderMixin:
             raise PermissionDenied from None
 
 
-class ReorderPartsView(_ReorderMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReorderPartsView(
+    _ReorderMixin, SeriesAreaReturnMixin, WagtailAdminTemplateMixin, TemplateView
+):
     """Every part page of one series in series order, with its reader number and state."""
 
     template_name = "wagtail_series/admin/reorder_parts.html"
@@ -77,29 +77,13 @@ class ReorderPartsView(_ReorderMixin, WagtailAdminTemplateMixin, TemplateView):
         self.series = self.get_series(kwargs["series_id"])
         return super().dispatch(request, *args, **kwargs)
 
-    @cached_property
-    def index_url(self) -> str:
-        try:
-            return reverse(AddForthcomingPartView.index_url_name)
-        except NoReverseMatch:  # the Series area is not registered
-            return ""
-
-    @cached_property
-    def return_url(self) -> str:
-        """Where "Done" leads: ``?next=``, else the Series index, else the dashboard."""
-        return (
-            get_valid_next_url_from_request(self.request)
-            or self.index_url
-            or reverse("wagtailadmin_home")
-        )
-
     def get_page_subtitle(self) -> str:
         return self.series.get_admin_display_title()
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         items = list(self.breadcrumbs_items)
         if self.index_url:
-            items.append({"url": self.index_url, "label": AddForthcomingPartView.index_label})
+            items.append({"url": self.index_url, "label": self.index_label})
         return [
             *items,
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
