@@ -4,9 +4,10 @@ published ``LinkedPart`` pointing at a page anywhere in the site, or a placehold
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -53,11 +54,13 @@ def announced_part_models(series: SeriesPage) -> list[type[Any]]:
     return [model for model in models if not issubclass(model, LinkedPart)] or models
 
 
-class SeriesAreaReturnMixin:
-    """Where a view of the Series area returns: ``?next=``, else the Series index, else the
-    dashboard."""
+class SeriesAreaViewMixin:
+    """A view of the Series area about one series (``self.series``): where it returns
+    (``?next=``, else the Series index, else the dashboard) and its breadcrumbs."""
 
     request: HttpRequest
+    series: SeriesPage
+    breadcrumbs_items: list[dict[str, Any]]
     index_url_name = "wagtail_series_seriespage_modeladmin_index"
     """The Series index (see ``modeladmin``)."""
     index_label = pgettext_lazy("admin area", "Series")  # as the menu says
@@ -77,8 +80,32 @@ class SeriesAreaReturnMixin:
             or reverse("wagtailadmin_home")
         )
 
+    if TYPE_CHECKING:  # WagtailAdminTemplateMixin's, which the views also subclass
 
-class AddForthcomingPartView(SeriesAreaReturnMixin, WagtailAdminTemplateMixin, FormView):
+        def get_page_title(self) -> str: ...
+
+    def get_page_subtitle(self) -> str:
+        return self.series.get_admin_display_title()
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        items = list(self.breadcrumbs_items)
+        if self.index_url:
+            items.append({"url": self.index_url, "label": self.index_label})
+        return [
+            *items,
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+
+def tree_collision(form: forms.Form) -> None:
+    """Say on ``form`` that its page could not be added: another was added under the series at
+    the same moment (the page tree's paths collided)."""
+    form.add_error(
+        None, _("Another page was added to this series at the same time. Please try again.")
+    )
+
+
+class AddForthcomingPartView(SeriesAreaViewMixin, WagtailAdminTemplateMixin, FormView):
     """Create an announced, unpublished part at the end of one series.
 
     Only for users who may add a subpage to that very series (Wagtail's page permissions): others
@@ -102,18 +129,6 @@ class AddForthcomingPartView(SeriesAreaReturnMixin, WagtailAdminTemplateMixin, F
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "part_models": self.part_models}
-
-    def get_page_subtitle(self) -> str:
-        return self.series.get_admin_display_title()
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        items = list(self.breadcrumbs_items)
-        if self.index_url:
-            items.append({"url": self.index_url, "label": self.index_label})
-        return [
-            *items,
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -148,9 +163,7 @@ class AddForthcomingPartView(SeriesAreaReturnMixin, WagtailAdminTemplateMixin, F
             )
         except IntegrityError:
             # Two pages created under one series at the same moment can collide in the tree.
-            form.add_error(
-                None, _("Another page was added to this series at the same time. Please try again.")
-            )
+            tree_collision(form)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -335,9 +348,7 @@ class LinkPageView(AddForthcomingPartView):
                     request=self.request,
                 )
         except IntegrityError:
-            form.add_error(
-                None, _("Another page was added to this series at the same time. Please try again.")
-            )
+            tree_collision(form)
             return self.form_invalid(form)
         edit_button = messages.button(reverse("wagtailadmin_pages:edit", args=[part.pk]), _("Edit"))
         values = {"title": part.title, "series": self.series.title}

@@ -35,7 +35,7 @@ from ... import reader
 from ...models import SeriesPage
 from ..actions import move_part
 from ..permissions import can_reorder_parts
-from .parts import SeriesAreaReturnMixin, get_series_or_404
+from .parts import SeriesAreaViewMixin, get_series_or_404
 
 MOVE = "move"
 """The name of the "Move up"/"Move down" buttons; their value is "<page id>:up" or ":down"."""
@@ -64,9 +64,7 @@ class _ReorderMixin:
             raise PermissionDenied from None
 
 
-class ReorderPartsView(
-    _ReorderMixin, SeriesAreaReturnMixin, WagtailAdminTemplateMixin, TemplateView
-):
+class ReorderPartsView(_ReorderMixin, SeriesAreaViewMixin, WagtailAdminTemplateMixin, TemplateView):
     """Every part page of one series in series order, with its reader number and state."""
 
     template_name = "wagtail_series/admin/reorder_parts.html"
@@ -76,18 +74,6 @@ class ReorderPartsView(
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.series = self.get_series(kwargs["series_id"])
         return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self) -> str:
-        return self.series.get_admin_display_title()
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        items = list(self.breadcrumbs_items)
-        if self.index_url:
-            items.append({"url": self.index_url, "label": self.index_label})
-        return [
-            *items,
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
