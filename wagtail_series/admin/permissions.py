@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from wagtail.permissions import page_permission_policy
 
 from ..models import LinkedPart, SeriesPage, get_part_models
@@ -58,6 +59,22 @@ def creatable_part_models(series: SeriesPage) -> list[type[Page]]:
         for model in series.specific_class.creatable_subpage_models()
         if model in part_models and model.can_create_at(series)
     ]
+
+
+def written_part_models(series: SeriesPage) -> list[type[Page]]:
+    """The part types of ``series`` whose pages are written as parts: every creatable part type
+    but ``LinkedPart`` (which "Link an existing page" creates)."""
+    return [m for m in creatable_part_models(series) if not issubclass(m, LinkedPart)]
+
+
+def write_part_url(series: SeriesPage) -> str:
+    """Where "Write a new part" leads: Wagtail's create view of the one written part type, or
+    its page-type choice when there are several."""
+    models = written_part_models(series)
+    if len(models) == 1:
+        meta = models[0]._meta
+        return reverse("wagtailadmin_pages:add", args=[meta.app_label, meta.model_name, series.pk])
+    return reverse("wagtailadmin_pages:add_subpage", args=[series.pk])
 
 
 def can_add_part(user: Any, series: SeriesPage) -> bool:

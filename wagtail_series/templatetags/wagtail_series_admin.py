@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import reader
-from ..admin.permissions import can_add_part, can_reorder_parts, linked_part_allowed
+from ..admin.permissions import (
+    can_add_part,
+    can_reorder_parts,
+    linked_part_allowed,
+    write_part_url,
+)
 from ..conf import overdue_label
 from ..models import SeriesPage
 
@@ -37,6 +42,7 @@ def series_contents_panel_data(panel: Any) -> dict[str, Any]:
     return {
         "outline": outline,
         "can_add_part": may_add,
+        "write_part_url": write_part_url(series) if may_add else "",
         "can_link_page": may_add and linked_part_allowed(series),
         "can_reorder": bool(outline and len(outline.entries) > 1)
         and can_reorder_parts(request.user, series),

@@ -24,7 +24,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ... import propagation, reader
-from ...models import LinkedPart, SeriesPage
+from ...models import SeriesPage
 from ..actions import create_forthcoming_part, create_linked_part
 from ..forms import (
     ANNOUNCE_EXTRA_ROWS,
@@ -34,7 +34,12 @@ from ..forms import (
     LinkPageForm,
     PartTypeForm,
 )
-from ..permissions import can_add_part, can_link_page, creatable_part_models
+from ..permissions import (
+    can_add_part,
+    can_link_page,
+    creatable_part_models,
+    written_part_models,
+)
 
 
 def get_series_or_404(series_id: Any) -> SeriesPage:
@@ -47,11 +52,10 @@ def get_series_or_404(series_id: Any) -> SeriesPage:
 
 
 def announced_part_models(series: SeriesPage) -> list[type[Any]]:
-    """The page types "Add forthcoming part" and "Announce several parts" offer: the creatable
-    part types but ``LinkedPart``, which "Link an existing page" creates (unless the series takes
-    nothing else: then its placeholders)."""
-    models = creatable_part_models(series)
-    return [model for model in models if not issubclass(model, LinkedPart)] or models
+    """The page types "Add forthcoming part" and "Announce several parts" offer: the written part
+    types (``written_part_models``), or ``LinkedPart`` if the series takes nothing else (then its
+    placeholders)."""
+    return written_part_models(series) or creatable_part_models(series)
 
 
 class SeriesAreaViewMixin:
