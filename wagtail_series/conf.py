@@ -111,6 +111,9 @@ DEFAULTS: dict[str, Any] = {
     # abandoned (its worker died) and is sent by `send_pending_notifications`. Well above the
     # time one batch takes.
     "FOLLOWERS_CLAIM_TIMEOUT": 300.0,
+    # Seconds back `send_pending_notifications` looks for parts that went live without their
+    # emails being planned (a go-live task lost with its worker).
+    "FOLLOWERS_RECOVERY_WINDOW": 24 * 3600.0,
     # Attempts per notification email (temporary SMTP failures are retried).
     "FOLLOWERS_MAX_ATTEMPTS": 5,
     # WebSub: the hub series feeds declare (<link rel="hub">) and that is pinged when a part goes

@@ -275,3 +275,37 @@ def test_one_delivery_per_address_and_part_in_the_database(memories):
         Delivery.objects.create(
             notification=notification, email="a@example.com", series_ids=[pages["series"].pk]
         )
+
+
+def test_a_lost_go_live_task_is_planned_again_by_cron(
+    memories, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker killed while planning leaves its task unfinished for good (django-tasks-db keeps
+    it RUNNING): ``send_pending_notifications`` plans the part again, once."""
+    pages = memories()
+    Follower.objects.create(email="r@example.com", series=pages["series"])
+    lost = []
+    real_enqueue = tasks.enqueue
+
+    def lose_go_live(task_obj, *args, **kwargs):
+        if task_obj is tasks.part_went_live:
+            lost.append(args)
+            return None
+        return real_enqueue(task_obj, *args, **kwargs)
+
+    monkeypatch.setattr(tasks, "enqueue", lose_go_live)
+    go_live(pages["stink"], django_capture_on_commit_callbacks)
+    assert lost and mail.outbox == [] and not Notification.objects.exists()
+    monkeypatch.setattr(tasks, "enqueue", real_enqueue)
+    # Too recent: a live worker may still be planning it.
+    assert tasks.recover_unplanned() == []
+    later = timezone.now() + dt.timedelta(seconds=301)  # FOLLOWERS_CLAIM_TIMEOUT: 300
+    with django_capture_on_commit_callbacks(execute=True):
+        # (Part 1's task never ran either: the fixture built it outside a commit.)
+        assert tasks.recover_unplanned(later) == sorted([pages["rose"].pk, pages["stink"].pk])
+    # Only Stink Bomb went live after the reader followed.
+    assert [m.to for m in mail.outbox] == [["r@example.com"]]
+    assert "Stink Bomb" in mail.outbox[0].subject
+    # Planned: never again.
+    assert tasks.recover_unplanned(later) == []
+    assert len(mail.outbox) == 1

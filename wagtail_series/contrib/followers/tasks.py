@@ -42,7 +42,8 @@ from django_tasks import task, task_backends
 from ... import reader
 from ...compat import get_page_model
 from ...conf import series_settings
-from ...models import SeriesPage
+from ...models import LinkedPart, SeriesPage
+from ...models.linked import entry_content_type_ids
 from . import emails, websub
 from .models import Delivery, Follower, Notification, PublishChoice
 
@@ -375,4 +376,32 @@ def recover(now: datetime | None = None) -> list[int]:
     )
     for notification_id in ids:
         enqueue(deliver_notification, notification_id)
+    return ids
+
+
+def recover_unplanned(now: datetime | None = None) -> list[int]:
+    """Queue ``part_went_live`` again for every part that went live for the first time but has
+    no notification: its task was lost with its worker (a worker killed while planning leaves
+    the task unfinished, and no one runs it again). Parts first published between
+    ``FOLLOWERS_RECOVERY_WINDOW`` and ``FOLLOWERS_CLAIM_TIMEOUT`` seconds ago (a live worker has
+    planned a part long before that). Planning is idempotent: a part gets one notification
+    whatever runs it. Returns the pages' ids. Run by ``send_pending_notifications``."""
+    now = now or timezone.now()
+    newest = now - timedelta(seconds=series_settings.FOLLOWERS_CLAIM_TIMEOUT)
+    oldest = now - timedelta(seconds=series_settings.FOLLOWERS_RECOVERY_WINDOW)
+    # Parts, and the pages live linked parts point at (any page type).
+    in_a_series = Q(content_type_id__in=entry_content_type_ids()) | Q(
+        pk__in=LinkedPart.objects.filter(live=True).values("target_id")
+    )
+    pages = (
+        get_page_model()
+        .objects.filter(in_a_series, live=True, first_published_at__range=(oldest, newest))
+        .exclude(pk__in=Notification.objects.values("page_id"))
+        .order_by("pk")
+        .values_list("pk", "live_revision_id")
+    )
+    ids = []
+    for page_id, revision_id in pages:
+        enqueue(part_went_live, page_id, revision_id)
+        ids.append(page_id)
     return ids
