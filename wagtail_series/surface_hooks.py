@@ -38,6 +38,10 @@ PART_POSITIONS = "wagtail_series_part_positions"
 PREFETCH_MEMBERSHIPS = "wagtail_series_prefetch_memberships"
 """``(pages, request) -> None``: ``reader.prefetch_memberships`` (a listing of pages)."""
 
+FOLLOWER_COUNTS = "wagtail_series_follower_counts"
+"""``(series_ids) -> dict[int, int]``: active followers per series, when the followers app
+(``wagtail_series.contrib.followers``) is installed; the Series index then has a column."""
+
 PART_SERIES = "wagtail_series_part_series"
 """``(page, request) -> SeriesPage | None``: ``reader.get_part_series`` (the cache tag of a part
 page and of its pages-API detail)."""

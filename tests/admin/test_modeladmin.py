@@ -158,8 +158,8 @@ def build(home, series_count: int, parts_per_series: int):
 # The same for 3 series of 3 parts, 30 series and 300 parts: the admin's own queries (session,
 # user, permissions, counts and pagination, filters, menu) and ours: one query per part page type
 # (3 here: SeriesPart, BlogPage and LinkedPart) and one for view restrictions, for all the listed
-# series at once.
-INDEX_QUERIES = {"superuser": 19, "editor": 22}
+# series at once; and the followers app's counts (one query).
+INDEX_QUERIES = {"superuser": 20, "editor": 23}
 
 
 @pytest.mark.parametrize(("series_count", "parts"), [(3, 3), (30, 3), (3, 300)])
@@ -329,3 +329,20 @@ def test_index_queries_do_not_grow_with_linked_parts(admin_client, home):
     assert rows["Mixed 300"]["Parts"] == "200 published 100 forthcoming 100 linked 100 placeholders"
     assert rows["Mixed 3"]["Parts"] == "2 published 1 forthcoming 1 linked 1 placeholder"
     assert counts[3] == counts[300], counts
+
+
+def test_the_index_counts_followers_and_shows_no_address(admin_client, home):
+    from wagtail_series.contrib.followers.models import Follower
+
+    series = make_series(home, "Followed")
+    for i in range(3):
+        Follower.objects.create(email=f"secret{i}@example.com", series=series)
+    Follower.objects.create(email="gone@example.com", series=series, active=False)
+    response = admin_client.get(series_index_url())
+    html = response.content.decode()
+    assert "secret0@example.com" not in html and "gone@example.com" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    headers = [th.get_text(strip=True) for th in soup.select("table.listing thead th")]
+    column = headers.index("Followers")
+    row = next(tr for tr in soup.select("table.listing tbody tr") if "Followed" in tr.get_text())
+    assert row.select("td")[column].get_text(strip=True) == "3"

@@ -27,13 +27,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from taggit.models import Tag
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import get_page_models
 from wagtail_modeladmin.helpers import PageButtonHelper, PagePermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
-from .. import reader
+from .. import reader, surface_hooks
 from ..models import SeriesPage
 from .locales import (
     LOCALE_PARAM,
@@ -143,11 +144,19 @@ class SeriesIndexView(IndexView):
         context = super().get_context_data(**kwargs)
         series = list(context["object_list"])
         outlines = reader.get_editor_outlines(series, self.request)
+        counts = _follower_counts([item.pk for item in series])
         for item in series:
             item._series_editor_outline = outlines[item.pk]
             item._series_locale_label = locale_label(self.request, item.locale_id)
+            item._series_followers = counts.get(item.pk, 0) if counts is not None else None
         context["object_list"] = series
         return context
+
+
+def _follower_counts(series_ids: list[int]) -> dict[int, int] | None:
+    """Followers per series (one query), from the followers app if it is installed, else None."""
+    counters = hooks.get_hooks(surface_hooks.FOLLOWER_COUNTS)
+    return counters[0](series_ids) if counters else None
 
 
 class SeriesPermissionHelper(PagePermissionHelper):
@@ -278,9 +287,12 @@ class SeriesAdmin(ModelAdmin):
         return series_for_user(request.user)
 
     def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        columns: tuple[str, ...] = self.list_display
         if shows_locales(request):
-            return (self.list_display[0], "series_locale", *self.list_display[1:])
-        return self.list_display
+            columns = (columns[0], "series_locale", *columns[1:])
+        if hooks.get_hooks(surface_hooks.FOLLOWER_COUNTS):  # the followers app is installed
+            columns = (*columns, "followers")
+        return columns
 
     def get_list_filter(self, request: HttpRequest) -> tuple[Any, ...]:
         # Not modeladmin's default, which adds a "locale" field filter whenever i18n is on.
@@ -378,6 +390,11 @@ class SeriesAdmin(ModelAdmin):
             '<span class="w-status w-status--label series-overdue">{}</span>',
             ngettext("%(count)d overdue", "%(count)d overdue", count) % {"count": count},
         )
+
+    @display(description=gettext_lazy("followers"))
+    def followers(self, obj: SeriesPage) -> int | None:
+        # Counts only: never an address (wagtail_series.contrib.followers).
+        return getattr(obj, "_series_followers", None)
 
     @display(description=gettext_lazy("last published"))
     def last_published(self, obj: SeriesPage) -> str:

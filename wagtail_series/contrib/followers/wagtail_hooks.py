@@ -10,9 +10,11 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 
+from ... import surface_hooks
 from ...admin.permissions import user_has_series_access
 from ...models import SeriesPartMixin
 from . import admin_urls
+from .admin_views import follower_counts
 from .signal_handlers import remember_choice
 
 
@@ -71,3 +73,7 @@ def register_followers_menu_item() -> MenuItem:
         icon_name="mail",
         order=310,
     )
+
+
+# The Series index's "followers" column (counts only): wagtail_series.admin.modeladmin.
+hooks.register(surface_hooks.FOLLOWER_COUNTS, follower_counts)
