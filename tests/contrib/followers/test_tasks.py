@@ -309,3 +309,20 @@ def test_a_lost_go_live_task_is_planned_again_by_cron(
     # Planned: never again.
     assert tasks.recover_unplanned(later) == []
     assert len(mail.outbox) == 1
+
+
+def test_a_part_made_public_is_announced_once(memories, django_capture_on_commit_callbacks):
+    """Published while restricted, nobody is told; once the restriction goes, the part is
+    visible to anonymous readers for the first time: its followers are told, once."""
+    pages = memories()
+    Follower.objects.create(email="r@example.com", series=pages["series"])
+    restriction = restrict(reload(pages["stink"]), "login")
+    go_live(pages["stink"], django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert [m.to for m in mail.outbox] == [["r@example.com"]]
+    # Restricted and opened again: announced already.
+    with django_capture_on_commit_callbacks(execute=True):
+        restrict(reload(pages["stink"]), "login").delete()
+    assert len(mail.outbox) == 1

@@ -15,11 +15,13 @@ from typing import Any
 
 from django.core.signals import request_finished
 from django.db import transaction
-from django.db.models.signals import post_save
-from wagtail.models import Revision
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from wagtail.models import PageViewRestriction, Revision
 from wagtail.signals import page_published
 
 from ... import propagation
+from ...compat import get_page_model
 from ...models import SeriesPartMixin
 from . import tasks
 from .models import PublishChoice
@@ -69,9 +71,25 @@ def on_page_published(sender: Any, instance: Any, revision: Any = None, **kwargs
     transaction.on_commit(queue, robust=True)
 
 
+def on_restriction_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Parts below may be visible to anonymous readers for the first time: the worker looks.
+    page = get_page_model().objects.filter(pk=instance.page_id).values_list("path").first()
+    if page is None:
+        return
+    path, lifted_at = page[0], timezone.now().isoformat()
+    transaction.on_commit(
+        lambda: tasks.enqueue(tasks.restriction_lifted, path, lifted_at), robust=True
+    )
+
+
 def register_signal_handlers() -> None:
     page_published.connect(on_page_published, dispatch_uid="wagtail_series_followers_published")
     post_save.connect(
         on_revision_saved, sender=Revision, dispatch_uid="wagtail_series_followers_revision"
     )
     request_finished.connect(forget_choice, dispatch_uid="wagtail_series_followers_request")
+    post_delete.connect(
+        on_restriction_deleted,
+        sender=PageViewRestriction,
+        dispatch_uid="wagtail_series_followers_restriction_deleted",
+    )

@@ -92,6 +92,22 @@ def part_went_live(page_id: int, revision_id: int | None = None) -> None:
 
 
 @task()
+def restriction_lifted(path: str, lifted_at: str) -> None:
+    """A view restriction on the page at ``path`` went: the live parts at or below it that were
+    never announced may be visible to anonymous readers for the first time. Each is planned as
+    if it went live now (only followers confirmed by then are told); ``plan`` ignores those
+    still hidden."""
+    try:
+        went_public_at = datetime.fromisoformat(lifted_at)
+        for page_id, revision_id in _unannounced_live_parts(Q(path__startswith=path)):
+            notification = plan(page_id, revision_id, went_public_at=went_public_at)
+            if notification is not None and not notification.silent:
+                enqueue(deliver_notification, notification.pk)
+    except Exception:
+        logger.exception("wagtail-series: planning follower emails under %s failed", path)
+
+
+@task()
 def deliver_notification(notification_id: int) -> None:
     """Send the pending emails of one notification, batch after batch, until none is left."""
     try:
@@ -103,9 +119,13 @@ def deliver_notification(notification_id: int) -> None:
 # --- Planning ----------------------------------------------------------------------------------
 
 
-def plan(page_id: int, revision_id: int | None = None) -> Notification | None:
+def plan(
+    page_id: int, revision_id: int | None = None, went_public_at: datetime | None = None
+) -> Notification | None:
     """Record the part's notification and its deliveries; None if it has one already or
-    anonymous readers don't see it in a public series."""
+    anonymous readers don't see it in a public series. ``went_public_at``: when anonymous
+    readers first could see it, if not when it was first published (a view restriction lifted
+    from a live part)."""
     page = get_page_model().objects.filter(pk=page_id).first()
     if page is None:
         return None
@@ -136,7 +156,9 @@ def plan(page_id: int, revision_id: int | None = None) -> Notification | None:
         if not silent:
             followed: dict[str, list[int]] = defaultdict(list)
             # Who followed when the part went live (not who followed since the task was queued).
-            went_live = getattr(page, "first_published_at", None) or timezone.now()
+            went_live = (
+                went_public_at or getattr(page, "first_published_at", None) or timezone.now()
+            )
             rows = Follower.objects.filter(
                 series_id__in=series_ids, active=True, confirmed_at__lte=went_live
             ).values_list("email", "series_id")
@@ -389,19 +411,25 @@ def recover_unplanned(now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     newest = now - timedelta(seconds=series_settings.FOLLOWERS_CLAIM_TIMEOUT)
     oldest = now - timedelta(seconds=series_settings.FOLLOWERS_RECOVERY_WINDOW)
-    # Parts, and the pages live linked parts point at (any page type).
+    ids = []
+    for page_id, revision_id in _unannounced_live_parts(
+        Q(first_published_at__range=(oldest, newest))
+    ):
+        enqueue(part_went_live, page_id, revision_id)
+        ids.append(page_id)
+    return ids
+
+
+def _unannounced_live_parts(where: Q) -> list[tuple[int, int | None]]:
+    """(id, live revision id) of the live parts matching ``where`` with no notification: part
+    pages, and the pages live linked parts point at (any page type). One query."""
     in_a_series = Q(content_type_id__in=entry_content_type_ids()) | Q(
         pk__in=LinkedPart.objects.filter(live=True).values("target_id")
     )
-    pages = (
+    return list(
         get_page_model()
-        .objects.filter(in_a_series, live=True, first_published_at__range=(oldest, newest))
+        .objects.filter(in_a_series, where, live=True)
         .exclude(pk__in=Notification.objects.values("page_id"))
         .order_by("pk")
         .values_list("pk", "live_revision_id")
     )
-    ids = []
-    for page_id, revision_id in pages:
-        enqueue(part_went_live, page_id, revision_id)
-        ids.append(page_id)
-    return ids
