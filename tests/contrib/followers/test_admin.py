@@ -44,6 +44,9 @@ def test_preview_of_a_parts_email(client, admin_user, followed):
     # A preview sends nothing and records nothing.
     assert Delivery.objects.count() == 0
     assert mail.outbox == []
+    # The part's editor links to it (its header's "..." menu).
+    editor = client.get(f"/admin/pages/{stink.pk}/edit/").content.decode()
+    assert f'href="/admin/series-followers/preview/{stink.pk}/"' in editor
 
 
 def test_find_export_and_delete_an_address(client, admin_user, followed):

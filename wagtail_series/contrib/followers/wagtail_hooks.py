@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
 from ... import surface_hooks
 from ...admin.permissions import user_has_series_access
@@ -77,3 +78,14 @@ def register_followers_menu_item() -> MenuItem:
 
 # The Series index's "followers" column (counts only): wagtail_series.admin.modeladmin.
 hooks.register(surface_hooks.FOLLOWER_COUNTS, follower_counts)
+
+
+@hooks.register("register_page_header_buttons")
+def follower_email_preview_button(
+    page: Any, user: Any, view_name: str, next_url: str | None = None
+) -> list[Button]:
+    """ "Preview the followers' email" in a part's "..." menu, for whoever works on series."""
+    if not isinstance(page, SeriesPartMixin) or not user_has_series_access(user):
+        return []
+    url = reverse("wagtail_series_followers_admin:preview", args=[page.pk])
+    return [Button(_("Preview the followers' email"), url, icon_name="mail", priority=80)]
